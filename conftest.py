@@ -1,0 +1,34 @@
+"""Suite-wide pytest hooks."""
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    # The suite must never pass by skipping: a skipped test is a failed run.
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        terminalreporter.write_line(
+            f"ERROR: {len(skipped)} test(s) skipped; skipping is not allowed here.",
+            red=True,
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.stats.get("skipped") and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_configure(config):
+    # RATUSZ_TEST_NOW="2026-11-24T10:00:00+01:00" runs the suite as if the
+    # clock read that moment (ticking): a check that no test depends on the
+    # time of day it happens to run at (office hours, digests, dates). Only
+    # this process travels: tests that compare its clock with a subprocess's
+    # (the Facebook kill test) cannot run under it.
+    import os
+
+    moment = os.environ.get("RATUSZ_TEST_NOW")
+    if moment:
+        import time_machine
+
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)

@@ -1,0 +1,71 @@
+"""Residents' SMS sign-up: a number and a consent, then the code from the SMS."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from ratusz.integrations.sms import services
+from ratusz.integrations.sms.forms import CodeForm, SmsSignupForm
+from ratusz.lib.client_ip import client_ip
+
+
+def _get_gmina(request):
+    gmina = getattr(Site.find_for_request(request), "gmina", None)
+    if gmina is None:
+        raise Http404
+    return gmina
+
+
+def _source(request, what: str) -> str:
+    return f"{what}: {request.get_host()}{request.path}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    gmina = _get_gmina(request)
+    form = SmsSignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid() and services.is_available(gmina):
+        try:
+            token = services.start_signup(
+                gmina,
+                form.cleaned_data["phone"],
+                ip=client_ip(request),
+                source=_source(request, "formularz SMS"),
+            )
+        except services.SignupError as error:
+            form.add_error(None, error.message)
+            status = 429 if error.rate_limited else 200
+        else:
+            return redirect("fans-sms-confirm", token)
+    context = {
+        "sms_form": form,
+        "sms_available": services.is_available(gmina),
+        "sms_consent_text": services.consent_text(gmina),
+    }
+    return render(request, "sms/signup.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    gmina = _get_gmina(request)
+    confirmation = services.find_confirmation(gmina, token)
+    if confirmation is None:
+        raise Http404
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.confirm_code(
+            confirmation,
+            token,
+            form.cleaned_data["code"],
+            source=_source(request, "kod SMS"),
+        )
+        if result.ok:
+            follower = confirmation.follower
+            return render(request, "sms/confirmed.html", {"follower": follower})
+        form.add_error("code", result.message)
+    return render(request, "sms/confirm.html", {"form": form})

@@ -1,0 +1,218 @@
+"""Residents' pages: following, confirming, managing, leaving."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from ratusz.lib.client_ip import client_ip
+
+from . import services, tasks
+from .forms import FollowForm, InterestsForm
+from .models import FanSettings, Follower
+
+# Sign-ups allowed per client address and per e-mail address in a period.
+FOLLOW_RATE_PER_IP = 10
+FOLLOW_RATE_PER_EMAIL = 3
+FOLLOW_RATE_PERIOD = 3600  # seconds
+
+
+def _get_gmina(request):
+    gmina = getattr(Site.find_for_request(request), "gmina", None)
+    if gmina is None:
+        raise Http404
+    return gmina
+
+
+def _get_follower(request, token: str) -> Follower:
+    """The follower a private link names, within the site's gmina; else 404."""
+    site = Site.find_for_request(request)
+    gmina = getattr(site, "gmina", None)
+    follower = (
+        Follower.objects.filter(token=token, gmina=gmina).first() if gmina else None
+    )
+    if follower is None:
+        raise Http404
+    return follower
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one more attempt under `key`; True once past `limit`."""
+    period = getattr(settings, "FOLLOW_RATE_PERIOD", FOLLOW_RATE_PERIOD)
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period)
+        count = 1
+    return count > limit
+
+
+def _rate_limited(request, gmina, email: str) -> bool:
+    ip = client_ip(request)
+    address = hashlib.sha256(services.normalize_email(email).lower().encode())
+    per_ip = getattr(settings, "FOLLOW_RATE_PER_IP", FOLLOW_RATE_PER_IP)
+    per_email = getattr(settings, "FOLLOW_RATE_PER_EMAIL", FOLLOW_RATE_PER_EMAIL)
+    # Both are counted, so one cannot be used to probe the other.
+    by_ip = _over_limit(f"fans:follow:ip:{ip}", per_ip)
+    by_email = _over_limit(
+        f"fans:follow:email:{gmina.pk}:{address.hexdigest()}", per_email
+    )
+    return by_ip or by_email
+
+
+def _follow_context(request, gmina, form):
+    return {
+        "form": form,
+        "consent_text": services.email_consent_text(gmina),
+        "sms_signup": _template_exists("fans/_sms_signup.html"),
+        "webpush_signup": _template_exists("webpush/subscribe.html"),
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    gmina = _get_gmina(request)
+    form = FollowForm(request.POST or None, gmina=gmina)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot():
+            return redirect("fans-follow-sent")
+        data = form.cleaned_data
+        if not _rate_limited(request, gmina, data["email"]):
+            follower, token = services.start_email_follow(
+                gmina,
+                email=data["email"],
+                topics=data["topics"],
+                villages=data["villages"],
+                rhythm=data["rhythm"],
+                source=services.FOLLOW_SOURCE,
+            )
+            transaction.on_commit(lambda: tasks.send_follow_email(follower.pk, token))
+            return redirect("fans-follow-sent")
+        form.add_error(None, _("Za dużo prób zapisu. Spróbuj ponownie za godzinę."))
+        status = 429
+    elif request.method == "POST":
+        status = 400
+    context = _follow_context(request, gmina, form)
+    return render(request, "fans/follow.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def follow_sent(request):
+    _get_gmina(request)
+    return render(request, "fans/follow_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    gmina = _get_gmina(request)
+    confirmation = services.find_email_confirmation(gmina, token)
+    if confirmation is None:
+        return render(request, "fans/confirm_invalid.html", status=404)
+    if not confirmation.is_usable():
+        return render(request, "fans/confirm_invalid.html", status=410)
+    if request.method == "POST":
+        if not services.confirm_email(confirmation, source="link potwierdzający"):
+            return render(request, "fans/confirm_invalid.html", status=410)
+        follower = confirmation.follower
+        return render(request, "fans/confirmed.html", {"follower": follower})
+    return render(request, "fans/confirm.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    follower = _get_follower(request, token)
+    initial = {
+        "topics": [] if follower.all_topics else follower.topics.all(),
+        "villages": [] if follower.all_villages else follower.villages.all(),
+        "rhythm": follower.email_rhythm,
+    }
+    form = InterestsForm(request.POST or None, gmina=follower.gmina, initial=initial)
+    saved, status = False, 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            services.update_preferences(
+                follower,
+                topics=data["topics"],
+                villages=data["villages"],
+                rhythm=data["rhythm"],
+            )
+            saved = True
+        else:
+            status = 400
+    context = {
+        "follower": follower,
+        "form": form,
+        "saved": saved,
+        "digest_hour": FanSettings.for_gmina(follower.gmina).digest_hour,
+        "push_count": follower.push_subscriptions.count(),
+        "consents": follower.consents.all(),
+        "inbound_sms": services.inbound_sms_of(follower),
+    }
+    return render(request, "fans/manage.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def my_data(request, token):
+    follower = _get_follower(request, token)
+    body = json.dumps(services.export_follower(follower), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="moje-dane.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    follower = _get_follower(request, token)
+    if request.method == "POST":
+        services.erase_follower(follower)
+        return render(request, "fans/erased.html")
+    return render(request, "fans/erase.html", {"follower": follower})
+
+
+# RFC 8058: mail programs POST "List-Unsubscribe=One-Click" to this address
+# without a session or CSRF token; the 256-bit token in the URL is the proof.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token, channel):
+    follower = _get_follower(request, token)
+    if channel not in services.LEAVABLE_CHANNELS:
+        raise Http404
+    if request.method == "POST":
+        services.unsubscribe(follower, channel, source="link w wiadomości")
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(status=200)
+        return render(
+            request,
+            "fans/unsubscribed.html",
+            {"follower": follower, "channel": channel},
+        )
+    return render(
+        request, "fans/unsubscribe.html", {"follower": follower, "channel": channel}
+    )

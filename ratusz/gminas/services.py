@@ -1,0 +1,262 @@
+"""Tenants and their staff: creating a gmina, adding staff with a role.
+
+Each role in each gmina is a Wagtail group whose page permissions cover only
+that gmina's page tree and whose image and document permissions cover only its
+collection, so Wagtail itself keeps staff of one gmina out of another's content.
+Authors' changes go through an approval workflow whose reviewers are the
+gmina's editors and administrators; editors and administrators hold
+`publish_page`, which Wagtail lets them use directly.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import Gmina, GminaGroup, Membership
+
+Role = Membership.Role
+
+# Wagtail's page permission types (wagtail.models.PAGE_PERMISSION_TYPES); there
+# is no separate "delete": deleting follows from add/change/publish/bulk_delete.
+PAGE_PERMISSIONS = {
+    Role.ADMIN: ["add_page", "change_page", "publish_page", "lock_page",
+                 "unlock_page", "bulk_delete_page"],
+    Role.EDITOR: ["add_page", "change_page", "publish_page", "lock_page"],
+    Role.AUTHOR: ["add_page", "change_page"],
+}  # fmt: skip
+COLLECTION_PERMISSIONS = {
+    Role.ADMIN: ["add_image", "change_image", "delete_image", "choose_image",
+                 "add_document", "change_document", "delete_document",
+                 "choose_document"],
+    Role.EDITOR: ["add_image", "change_image", "delete_image", "choose_image",
+                  "add_document", "change_document", "delete_document",
+                  "choose_document"],
+    # With "add" only, Wagtail lets authors edit the files they uploaded.
+    Role.AUTHOR: ["add_image", "choose_image", "add_document", "choose_document"],
+}  # fmt: skip
+# Global Django permissions, narrowed to the user's own gminas by
+# permissions.GminaScopedPermissionPolicy. Models without such a policy (users,
+# redirects, sites) stay with superusers: their admin lists every gmina's rows.
+MODEL_PERMISSIONS = {
+    Role.ADMIN: [
+        ("wagtailadmin", "access_admin"),
+        ("gminas", "view_gmina"), ("gminas", "change_gmina"),
+        ("gminas", "add_village"), ("gminas", "change_village"),
+        ("gminas", "delete_village"), ("gminas", "view_village"),
+        ("gminas", "add_category"), ("gminas", "change_category"),
+        ("gminas", "delete_category"), ("gminas", "view_category"),
+    ],
+    Role.EDITOR: [("wagtailadmin", "access_admin")],
+    Role.AUTHOR: [("wagtailadmin", "access_admin")],
+}  # fmt: skip
+REVIEWER_ROLES = [Role.EDITOR, Role.ADMIN]
+
+
+def group_name(gmina: Gmina, role: str) -> str:
+    # Group names are unique; gmina names are not (there are several Gminas
+    # Lipno), so the host name goes in too.
+    return f"{gmina.name} ({gmina.site.hostname}) – {Role(role).label}"[:150]
+
+
+@transaction.atomic
+def create_gmina(
+    *,
+    name: str,
+    short_name: str,
+    hostname: str,
+    port: int = 80,
+    root_page: Page | None = None,
+    is_default_site: bool = False,
+    **fields,
+) -> Gmina:
+    """Create the Site, the Gmina, its collection, groups and workflow.
+
+    Without `root_page`, create a home page with a news index for the gmina.
+    """
+    if root_page is None:
+        root_page = _create_home(name)
+    site = Site.objects.create(
+        hostname=hostname,
+        port=port,
+        root_page=root_page,
+        site_name=name,
+        is_default_site=is_default_site,
+    )
+    gmina = Gmina.objects.create(site=site, name=name, short_name=short_name, **fields)
+    sync_groups(gmina)
+    return gmina
+
+
+def _create_home(name: str) -> Page:
+    from django.utils.text import slugify
+
+    from ratusz.website.models import HomePage, NewsIndexPage
+
+    from .models import polish_ascii
+
+    tree_root = Page.get_first_root_node()
+    base = slugify(polish_ascii(name)) or "gmina"
+    slug, n = base, 1
+    while tree_root.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    home = tree_root.add_child(instance=HomePage(title=name, slug=slug))
+    home.save_revision().publish()
+    news = home.add_child(
+        instance=NewsIndexPage(title="Aktualności", slug="aktualnosci")
+    )
+    news.save_revision().publish()
+    return home
+
+
+@transaction.atomic
+def sync_groups(gmina: Gmina) -> None:
+    """Create or refresh the gmina's collection, role groups and workflow.
+
+    Safe to run again after a rename or a change of the site's root page: the
+    permissions of each group are set to exactly what its role grants.
+    """
+    collection = _sync_collection(gmina)
+    site = gmina.site
+    if site.site_name != gmina.name:
+        site.site_name = gmina.name
+        site.save(update_fields=["site_name"])
+    root_page = site.root_page
+    groups = {}
+    for role in Role:
+        group = _role_group(gmina, role)
+        groups[role] = group
+        group.permissions.set(
+            [_permission(app, codename) for app, codename in MODEL_PERMISSIONS[role]]
+        )
+        page_permissions = [
+            _permission("wagtailcore", codename) for codename in PAGE_PERMISSIONS[role]
+        ]
+        group.page_permissions.exclude(
+            page=root_page, permission__in=page_permissions
+        ).delete()
+        for permission in page_permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root_page, permission=permission
+            )
+        collection_permissions = [
+            _permission(_app_of(codename), codename)
+            for codename in COLLECTION_PERMISSIONS[role]
+        ]
+        group.collection_permissions.exclude(
+            collection=collection, permission__in=collection_permissions
+        ).delete()
+        for permission in collection_permissions:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=permission
+            )
+    for membership in gmina.memberships.select_related("user"):
+        _set_role_group(gmina, membership.user, groups[membership.role])
+    _sync_workflow(gmina, [groups[role] for role in REVIEWER_ROLES])
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _app_of(codename: str) -> str:
+    return "wagtailimages" if codename.endswith("_image") else "wagtaildocs"
+
+
+def _sync_collection(gmina: Gmina) -> Collection:
+    collection = gmina.collection
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=gmina.name)
+        gmina.collection = collection
+        gmina.save(update_fields=["collection"])
+    elif collection.name != gmina.name:
+        collection.name = gmina.name
+        collection.save(update_fields=["name"])
+    return collection
+
+
+def _role_group(gmina: Gmina, role: str) -> Group:
+    name = group_name(gmina, role)
+    link = GminaGroup.objects.filter(gmina=gmina, role=role).select_related("group")
+    link = link.first()
+    if link is None:
+        group = Group.objects.create(name=name)
+        GminaGroup.objects.create(gmina=gmina, role=role, group=group)
+        return group
+    if link.group.name != name:
+        link.group.name = name
+        link.group.save(update_fields=["name"])
+    return link.group
+
+
+def _sync_workflow(gmina: Gmina, reviewers: list[Group]) -> None:
+    """Point the gmina's root page at an approval workflow reviewed by `reviewers`.
+
+    The workflow is found through the root page (not by name), so each gmina
+    keeps its own even when names repeat.
+    """
+    name = f"Akceptacja – {gmina.name} ({gmina.site.hostname})"[:255]
+    root_page = gmina.site.root_page
+    link = WorkflowPage.objects.filter(page=root_page).select_related("workflow")
+    link = link.first()
+    workflow = link.workflow if link else None
+    task = None
+    if workflow is not None:
+        task = next(
+            (t for t in workflow.tasks.specific() if isinstance(t, GroupApprovalTask)),
+            None,
+        )
+    if workflow is None:
+        workflow = Workflow.objects.create(name=name, active=True)
+        WorkflowPage.objects.update_or_create(
+            page=root_page, defaults={"workflow": workflow}
+        )
+    elif workflow.name != name or not workflow.active:
+        workflow.name = name
+        workflow.active = True
+        workflow.save(update_fields=["name", "active"])
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=name)
+        WorkflowTask.objects.create(
+            workflow=workflow, task=task, sort_order=workflow.workflow_tasks.count()
+        )
+    elif task.name != name or not task.active:
+        task.name = name
+        task.active = True
+        task.save(update_fields=["name", "active"])
+    task.groups.set(reviewers)
+
+
+def _set_role_group(gmina: Gmina, user, group: Group) -> None:
+    user.groups.remove(
+        *Group.objects.filter(gmina_role__gmina=gmina).exclude(pk=group.pk)
+    )
+    user.groups.add(group)
+
+
+@transaction.atomic
+def add_member(gmina: Gmina, user, role: str) -> Membership:
+    """Give `user` the `role` in `gmina` (replacing any earlier role there)."""
+    membership, _ = Membership.objects.update_or_create(
+        gmina=gmina, user=user, defaults={"role": role}
+    )
+    group = GminaGroup.objects.get(gmina=gmina, role=role).group
+    _set_role_group(gmina, user, group)
+    return membership
+
+
+@transaction.atomic
+def remove_member(gmina: Gmina, user) -> None:
+    """Take away the user's role in `gmina`; their roles elsewhere stay."""
+    Membership.objects.filter(gmina=gmina, user=user).delete()
+    user.groups.remove(*Group.objects.filter(gmina_role__gmina=gmina))

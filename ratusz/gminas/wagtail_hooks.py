@@ -1,0 +1,142 @@
+"""Admin wiring: the gmina menu, and no glimpses of other gminas' content.
+
+Wagtail already refuses other gminas' pages and files to their staff (group
+permissions, see services.sync_groups), but a few of its screens list rows
+the user cannot act on: the page chooser browses the whole tree, bulk-action
+confirmations name every requested item, and the page types report shows the
+latest edited page of any site. The hooks below trim those lists to the
+user's own gminas.
+"""
+
+from wagtail import hooks
+from wagtail.admin.views.pages.bulk_actions.delete import (
+    DeleteBulkAction as PageDeleteBulkAction,
+)
+from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction
+from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
+from wagtail.admin.views.pages.bulk_actions.unpublish import UnpublishBulkAction
+from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views.bulk_actions.add_tags import (
+    AddTagsBulkAction as DocumentAddTagsBulkAction,
+)
+from wagtail.documents.views.bulk_actions.add_to_collection import (
+    AddToCollectionBulkAction as DocumentAddToCollectionBulkAction,
+)
+from wagtail.documents.views.bulk_actions.delete import (
+    DeleteBulkAction as DocumentDeleteBulkAction,
+)
+from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views.bulk_actions.add_tags import (
+    AddTagsBulkAction as ImageAddTagsBulkAction,
+)
+from wagtail.images.views.bulk_actions.add_to_collection import (
+    AddToCollectionBulkAction as ImageAddToCollectionBulkAction,
+)
+from wagtail.images.views.bulk_actions.delete import (
+    DeleteBulkAction as ImageDeleteBulkAction,
+)
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
+from .permissions import scope_pages
+from .views import GminaViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_gmina_viewsets():
+    return GminaViewSetGroup()
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser_to_own_gminas(pages, request):
+    return scope_pages(pages, request.user)
+
+
+@hooks.register("construct_reports_menu")
+def hide_cross_site_reports(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = [i for i in menu_items if i.name != "page-types-usage"]
+
+
+class OwnGminaFilesAPIMixin:
+    def get_queryset(self):
+        user = self.request.user
+        queryset = super().get_queryset()
+        if user.is_superuser:
+            return queryset
+        visible = _visible_files(queryset.model)(user)
+        return queryset.filter(pk__in=visible.values("pk"))
+
+
+class OwnGminaImagesAPIViewSet(OwnGminaFilesAPIMixin, ImagesAdminAPIViewSet):
+    pass
+
+
+class OwnGminaDocumentsAPIViewSet(OwnGminaFilesAPIMixin, DocumentsAdminAPIViewSet):
+    pass
+
+
+# A higher order runs later, replacing Wagtail's own endpoints of these names.
+@hooks.register("construct_admin_api", order=100)
+def limit_admin_api_files(router):
+    router.register_endpoint("images", OwnGminaImagesAPIViewSet)
+    router.register_endpoint("documents", OwnGminaDocumentsAPIViewSet)
+
+
+def _visible_pages(user):
+    return scope_pages(Page.objects.all(), user)
+
+
+def _visible_files(model):
+    def visible(user):
+        policy = policy_registry.get_by_type(model)
+        return policy.instances_user_has_any_permission_for(
+            user, ["add", "change", "delete", "choose"]
+        )
+
+    return visible
+
+
+class OwnGminaBulkActionMixin:
+    """List as "no permission" only items the user may know exist."""
+
+    visible_objects = None
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        visible = set(
+            type(self).visible_objects(self.request.user).values_list("pk", flat=True)
+        )
+        extra["items_with_no_access"] = [
+            item for item in extra["items_with_no_access"] if item.pk in visible
+        ]
+        return objects, extra
+
+
+_SCOPED_BULK_ACTIONS = [
+    (PageDeleteBulkAction, _visible_pages),
+    (MoveBulkAction, _visible_pages),
+    (PublishBulkAction, _visible_pages),
+    (UnpublishBulkAction, _visible_pages),
+    (ImageDeleteBulkAction, _visible_files(get_image_model())),
+    (ImageAddTagsBulkAction, _visible_files(get_image_model())),
+    (ImageAddToCollectionBulkAction, _visible_files(get_image_model())),
+    (DocumentDeleteBulkAction, _visible_files(get_document_model())),
+    (DocumentAddTagsBulkAction, _visible_files(get_document_model())),
+    (DocumentAddToCollectionBulkAction, _visible_files(get_document_model())),
+]
+
+for _action, _visible in _SCOPED_BULK_ACTIONS:
+    # A higher order runs later, so these replace Wagtail's own registrations
+    # of the same (model, action type) in the bulk action registry.
+    hooks.register(
+        "register_bulk_action",
+        type(
+            _action.__name__,
+            (OwnGminaBulkActionMixin, _action),
+            {"visible_objects": staticmethod(_visible), "__module__": __name__},
+        ),
+        order=100,
+    )

@@ -1,0 +1,71 @@
+"""A gmina's Facebook Page: where the outbox posts its articles."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from ratusz.gminas.models import Gmina
+
+
+class FacebookPage(models.Model):
+    """One gmina's Page id and Page access token (never shown again once saved)."""
+
+    class PostAs(models.TextChoices):
+        LINK = "link", "wpis z linkiem do artykułu"
+        PHOTO = "photo", "zdjęcie z opisem, gdy artykuł ma zdjęcie główne"
+
+    gmina = models.OneToOneField(
+        Gmina, on_delete=models.CASCADE, related_name="facebook_page"
+    )
+    enabled = models.BooleanField(
+        "publikuj artykuły na Facebooku",
+        default=True,
+        help_text="Odznacz, aby wstrzymać wpisy bez usuwania tokenu.",
+    )
+    page_id = models.CharField(
+        "identyfikator strony",
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9]{5,30}$",
+                "Identyfikator strony to same cyfry, np. 104512345678901 "
+                "(Strona → Informacje → Przejrzystość strony).",
+            )
+        ],
+    )
+    access_token = models.CharField(max_length=1000, blank=True, editable=False)
+    post_as = models.CharField(
+        "rodzaj wpisu",
+        max_length=10,
+        choices=PostAs.choices,
+        default=PostAs.LINK,
+    )
+    # What the last "test connection" learned.
+    page_name = models.CharField(max_length=200, blank=True, editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when Facebook refused the token (code 190): posting stops until a
+    # new token is saved. Plain Polish, shown to the gmina's staff.
+    token_error = models.TextField(blank=True, editable=False)
+    token_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "strona na Facebooku"
+        verbose_name_plural = "strony na Facebooku"
+
+    def __str__(self):
+        return f"Facebook: {self.gmina}"
+
+    def has_token(self) -> bool:
+        return bool(self.access_token)
+
+    def is_ready(self) -> bool:
+        return bool(
+            self.enabled and self.page_id and self.access_token and not self.token_error
+        )
+
+
+def is_configured(gmina) -> bool:
+    """Whether a newly published article should be posted to the gmina's Page."""
+    config = FacebookPage.objects.filter(gmina=gmina).first()
+    return config is not None and config.is_ready()

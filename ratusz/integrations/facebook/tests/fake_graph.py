@@ -1,0 +1,356 @@
+"""A loopback Graph API that checks Page posts like the real one.
+
+What it checks (https://developers.facebook.com/docs/graph-api/reference/page/feed,
+…/page/photos, …/guides/error-handling): the pinned version in the path, the
+method, the Page id, the `access_token` parameter (form body for POST, query
+for GET) and the required parameters (`message` or `link` for /feed, `url`
+for /photos). It answers `{"id": "<page>_<post>"}` (/feed) or
+`{"id": "<photo>", "post_id": "<page>_<post>"}` (/photos), and the documented
+error object otherwise: code 190 (subcode 463 for an expired token, none for
+an unknown one) with HTTP 400, code 200 (no permission) with HTTP 403, code 100
+for a missing parameter. `fail_next()` scripts rate limits (code 4, 32), HTTP
+429 and 500 for the next requests.
+
+Reading the Page's posts back (…/reference/page/feed, "Reading";
+…/graph-api/results for paging): `GET /{page-id}/feed` (and `/posts`) with
+`fields` (nested `attachments{url,unshimmed_url}` included), `since` (a Unix
+time), `limit` (at most 100) and the `after` cursor answers
+`{"data": [...], "paging": {"cursors": {"before", "after"}, "next"}}`, newest
+first, `next` only when there is more. A link post's `attachments.data[0]`
+carries `url` (Facebook's l.facebook.com redirect) and `unshimmed_url` (the
+link itself); a photo post's message is its caption.
+
+`hold_answers()` makes every accepted POST wait, after the post exists, until
+`release()`: a client killed meanwhile never learns the post id (the kill test
+waits on `accepted`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class JsonApiServer:
+    """Serve `api.answer(method, path, query, headers, body)` on 127.0.0.1:0."""
+
+    def __init__(self, api) -> None:
+        self.api = api
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                query = parse_qs(parts.query, keep_blank_values=True)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, answer, extra = server.api.answer(
+                    self.command, parts.path, query, headers, body
+                )
+                delay = getattr(server.api, "take_delay", lambda: 0)()
+                if delay:
+                    time.sleep(delay)
+                data = json.dumps(answer).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in extra.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+            do_GET = do_POST = do_DELETE = _handle
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def graph_error(message, code, subcode=None, kind="OAuthException", **more):
+    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEf1"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    error.update(more)
+    return {"error": error}
+
+
+def expired_token_error():
+    return graph_error(
+        "Error validating access token: Session has expired on Tuesday, "
+        "24-Nov-26 01:00:00 PST. The current time is Tuesday, 24-Nov-26 "
+        "02:00:00 PST.",
+        190,
+        463,
+    )
+
+
+def rate_limit_error(code=4):
+    texts = {
+        4: "(#4) Application request limit reached",
+        32: "(#32) Page request limit reached",
+    }
+    return graph_error(
+        texts.get(code, "(#17) User request limit reached"), code, is_transient=True
+    )
+
+
+@dataclass
+class Post:
+    path: str
+    fields: dict
+    id: str
+    created: float = field(default_factory=time.time)
+
+    def as_graph(self, page_id: str) -> dict:
+        """The post as GET /{page-id}/feed shows it (all readable fields)."""
+        number = self.id.split("_", 1)[1]
+        data = {
+            "id": self.id,
+            "created_time": datetime.fromtimestamp(self.created, UTC).strftime(
+                "%Y-%m-%dT%H:%M:%S+0000"
+            ),
+            "permalink_url": f"https://www.facebook.com/{page_id}/posts/{number}",
+        }
+        if self.path == "photos":
+            data["message"] = self.fields.get("caption", "")
+        elif self.fields.get("message"):
+            data["message"] = self.fields["message"]
+        link = self.fields.get("link")
+        if link:
+            shim = "https://l.facebook.com/l.php?u=" + link
+            data["attachments"] = {
+                "data": [{"url": shim, "unshimmed_url": link, "type": "share"}]
+            }
+        return data
+
+
+def _split_fields(value: str) -> list[str]:
+    """`id,attachments{url,unshimmed_url}` → ["id", "attachments"]."""
+    names, depth, current = [], 0, ""
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            names.append(current.strip())
+            current = ""
+            continue
+        if depth == 0 and char != "}":
+            current += char
+    names.append(current.strip())
+    return [n for n in names if n]
+
+
+def _cursor(index: int) -> str:
+    return base64.urlsafe_b64encode(f"idx:{index}".encode()).decode()
+
+
+def _uncursor(value: str) -> int | None:
+    try:
+        text = base64.urlsafe_b64decode(value.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    kind, _, number = text.partition(":")
+    return int(number) if kind == "idx" and number.isdigit() else None
+
+
+FEED_FIELDS = {"id", "message", "created_time", "permalink_url", "attachments"}
+
+
+@dataclass
+class FakeGraphApi:
+    version: str = "v26.0"
+    page_id: str = "104512345678901"
+    page_name: str = "Gmina Zawada"
+    token: str = "EAAPageToken-ok-SeCrEtXyZq"
+    expired_tokens: set = field(default_factory=set)
+    readonly_tokens: set = field(default_factory=set)
+    posts: list[Post] = field(default_factory=list)
+    requests: list[tuple[str, str, dict]] = field(default_factory=list)
+    script: list[tuple[int, dict, dict]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # hold_answers(): accepted POSTs wait for release() before answering.
+    holding: bool = False
+    accepted: threading.Semaphore = field(
+        default_factory=lambda: threading.Semaphore(0)
+    )
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def fail_next(self, status, body, headers=None):
+        self.script.append((status, body, headers or {}))
+
+    def hold_answers(self):
+        self.released.clear()
+        self.holding = True
+
+    def release(self):
+        self.holding = False
+        self.released.set()
+
+    def read_feed(self, params):
+        unknown = set(_split_fields(params.get("fields", "id"))) - FEED_FIELDS
+        if unknown:
+            return (
+                400,
+                graph_error(
+                    f"(#100) Tried accessing nonexisting field ({sorted(unknown)[0]}) "
+                    "on node type (PagePost)",
+                    100,
+                    kind="OAuthException",
+                ),
+                {},
+            )
+        wanted = set(_split_fields(params.get("fields", ""))) or {"id", "message"}
+        wanted |= {"id"}
+        try:
+            limit = int(params.get("limit") or 25)
+            since = int(params["since"]) if params.get("since") else None
+        except ValueError:
+            return 400, graph_error("(#100) Invalid parameter", 100), {}
+        if not 0 < limit <= 100:
+            return 400, graph_error("(#100) The limit must be 1..100", 100), {}
+        start = 0
+        if params.get("after"):
+            start = _uncursor(params["after"])
+            if start is None:
+                return 400, graph_error("(#100) Invalid cursor", 100), {}
+        with self.lock:
+            posts = [
+                p for p in reversed(self.posts) if since is None or p.created >= since
+            ]
+        chunk = posts[start : start + limit]
+        data = [
+            {k: v for k, v in p.as_graph(self.page_id).items() if k in wanted}
+            for p in chunk
+        ]
+        answer = {"data": data}
+        if chunk:
+            answer["paging"] = {
+                "cursors": {
+                    "before": _cursor(start),
+                    "after": _cursor(start + len(chunk)),
+                }
+            }
+            if start + len(chunk) < len(posts):
+                answer["paging"]["next"] = (
+                    f"https://graph.facebook.com/{self.version}/{self.page_id}/feed"
+                    f"?after={_cursor(start + len(chunk))}&limit={limit}"
+                )
+        return 200, answer, {}
+
+    def answer(self, method, path, query, headers, body):
+        params = {k: v[0] for k, v in query.items()}
+        if method == "POST":
+            ctype = headers.get("content-type", "")
+            if not ctype.startswith("application/x-www-form-urlencoded"):
+                return 400, graph_error("(#100) Invalid parameter", 100), {}
+            form = parse_qs(body.decode(), keep_blank_values=True)
+            params.update({k: v[0] for k, v in form.items()})
+        with self.lock:
+            self.requests.append((method, path, params))
+            if self.script:
+                return self.script.pop(0)
+        parts = path.strip("/").split("/")
+        if not parts or parts[0] != self.version:
+            return (
+                400,
+                graph_error(f"Unknown path components: /{parts[0]}", 2500),
+                {},
+            )
+        token = params.get("access_token", "")
+        if not token:
+            return (
+                400,
+                graph_error(
+                    "An access token is required to request this resource.", 104
+                ),
+                {},
+            )
+        if token in self.expired_tokens:
+            return 400, expired_token_error(), {}
+        if token != self.token and token not in self.readonly_tokens:
+            return (
+                400,
+                graph_error(
+                    "Invalid OAuth access token - Cannot parse access token", 190
+                ),
+                {},
+            )
+        if len(parts) < 2 or parts[1] != self.page_id:
+            return (
+                400,
+                graph_error(
+                    f"Unsupported {method.lower()} request. Object with ID "
+                    f"'{parts[1] if len(parts) > 1 else ''}' does not exist.",
+                    100,
+                    33,
+                    kind="GraphMethodException",
+                ),
+                {},
+            )
+        if method == "GET" and len(parts) == 2:
+            return 200, {"name": self.page_name, "id": self.page_id}, {}
+        if method == "GET" and len(parts) == 3 and parts[2] in ("feed", "posts"):
+            return self.read_feed(params)
+        if method != "POST" or len(parts) != 3 or parts[2] not in ("feed", "photos"):
+            return 400, graph_error("Unknown path components", 2500), {}
+        if token in self.readonly_tokens:
+            return (
+                403,
+                graph_error(
+                    "(#200) The user hasn't authorized the application to perform "
+                    "this action",
+                    200,
+                ),
+                {},
+            )
+        if parts[2] == "feed" and not (params.get("message") or params.get("link")):
+            return 400, graph_error("(#100) Missing message or attachment", 100), {}
+        if parts[2] == "photos" and not params.get("url"):
+            return 400, graph_error("(#324) Requires upload file", 324), {}
+        with self.lock:
+            number = 5000 + len(self.posts)
+            post_id = f"{self.page_id}_{number}"
+            fields = {k: v for k, v in params.items() if k != "access_token"}
+            self.posts.append(Post(parts[2], fields, post_id))
+        if self.holding:
+            self.accepted.release()
+            self.released.wait(timeout=120)
+        if parts[2] == "photos":
+            return 200, {"id": str(number + 900000), "post_id": post_id}, {}
+        return 200, {"id": post_id}, {}
+
+
+class FakeGraphServer(JsonApiServer):
+    def __init__(self, api: FakeGraphApi | None = None):
+        super().__init__(api or FakeGraphApi())

@@ -1,0 +1,50 @@
+"""The gmina's Mastodon settings in the Wagtail admin: its admins and editors."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from ratusz.gminas.models import Gmina
+from ratusz.gminas.permissions import NETWORK_ROLES, get_rw_gmina
+
+from . import services
+from .forms import MastodonAccountForm
+from .models import MastodonAccount
+
+
+def managed_gminas(user):
+    """The gminas whose network connections the user may change."""
+    return Gmina.objects.administered_by(user, NETWORK_ROLES)
+
+
+def index(request):
+    gminas = managed_gminas(request.user).order_by("name")
+    if len(gminas) == 1:
+        return redirect("mastodon-settings", gminas[0].pk)
+    return render(request, "mastodon/admin/index.html", {"gminas": gminas})
+
+
+def edit(request, gmina_id):
+    gmina = get_rw_gmina(request, gmina_id, roles=NETWORK_ROLES)
+    config = MastodonAccount.objects.filter(gmina=gmina).first() or MastodonAccount(
+        gmina=gmina
+    )
+    form = MastodonAccountForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        services.update_settings(config, **form.cleaned_data)
+        messages.success(request, "Zapisano ustawienia Mastodona.")
+        return redirect("mastodon-settings", gmina.pk)
+    context = {"gmina": gmina, "config": config, "form": form}
+    return render(request, "mastodon/admin/settings.html", context)
+
+
+@require_POST
+def check(request, gmina_id):
+    gmina = get_rw_gmina(request, gmina_id, roles=NETWORK_ROLES)
+    config = MastodonAccount.objects.filter(gmina=gmina).first()
+    if config is None:
+        messages.error(request, "Najpierw zapisz adres serwera i token.")
+        return redirect("mastodon-settings", gmina.pk)
+    ok, text = services.check_connection(config)
+    (messages.success if ok else messages.error)(request, text)
+    return redirect("mastodon-settings", gmina.pk)

@@ -1,0 +1,219 @@
+"""The subscribe/unsubscribe endpoints the button calls, and the service worker."""
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
+
+from ratusz.fans.models import Follower
+from ratusz.lib.client_ip import client_ip
+
+from . import services, vapid
+from .forms import EndpointForm, SubscriptionForm
+
+MAX_BODY = 16 * 1024
+# Requests allowed per client address and endpoint in a period (settings
+# WEBPUSH_RATE_PER_IP / WEBPUSH_RATE_PERIOD override). Generous: a village
+# behind one mobile operator's address shares it.
+WEBPUSH_RATE_PER_IP = 30
+WEBPUSH_RATE_PERIOD = 600  # seconds
+
+
+def _over_limit(key: str, limit: int, period: int) -> bool:
+    """Count one more request under `key`; True once past `limit`.
+
+    The same cache counter as the follow form's (fans.views._over_limit).
+    """
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period)
+        count = 1
+    return count > limit
+
+
+def rate_limited(action: str):
+    """Answer 429 to a client address past its limit for `action`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            limit = getattr(settings, "WEBPUSH_RATE_PER_IP", WEBPUSH_RATE_PER_IP)
+            period = getattr(settings, "WEBPUSH_RATE_PERIOD", WEBPUSH_RATE_PERIOD)
+            key = f"webpush:{action}:ip:{client_ip(request)}"
+            if _over_limit(key, limit, period):
+                response = _error(
+                    _("Zbyt wiele prób. Spróbuj ponownie za kilka minut."),
+                    status=429,
+                )
+                response["Retry-After"] = str(period)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _get_gmina(request):
+    gmina = getattr(Site.find_for_request(request), "gmina", None)
+    if gmina is None:
+        raise Http404
+    return gmina
+
+
+def _json(request) -> dict | None:
+    if len(request.body) > MAX_BODY:
+        return None
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": str(message)}, status=status)
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def _source(request, data: dict) -> str:
+    page = str(data.get("page") or "")[:120]
+    return f"przycisk powiadomień: {request.get_host()}{page}"
+
+
+@never_cache
+@require_POST
+@rate_limited("subscribe")
+def subscribe(request):
+    gmina = _get_gmina(request)
+    data = _json(request)
+    if data is None or not isinstance(data.get("subscription"), dict):
+        return _error(_("Nieprawidłowe dane subskrypcji."))
+    subscription = data["subscription"]
+    keys = (
+        subscription.get("keys") if isinstance(subscription.get("keys"), dict) else {}
+    )
+    form = SubscriptionForm(
+        {
+            "endpoint": subscription.get("endpoint"),
+            "p256dh": keys.get("p256dh"),
+            "auth": keys.get("auth"),
+            "topics": _ids(data.get("topics")),
+            "villages": _ids(data.get("villages")),
+        },
+        gmina=gmina,
+    )
+    if not form.is_valid():
+        return _error(_first_error(form))
+    follower = None
+    if data.get("follower"):
+        follower = Follower.objects.filter(
+            gmina=gmina, token=str(data["follower"])[:64]
+        ).first()
+    try:
+        services.subscribe_browser(
+            gmina, **form.cleaned_data, follower=follower, source=_source(request, data)
+        )
+    except services.SubscribeError as error:
+        return _error(error.message, status=409)
+    return JsonResponse(
+        {"ok": True, "message": _("Powiadomienia w tej przeglądarce są włączone.")},
+        status=201,
+    )
+
+
+def _ids(value) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value[:200] if isinstance(v, (int, str))]
+
+
+@never_cache
+@require_POST
+@rate_limited("unsubscribe")
+def unsubscribe(request):
+    gmina = _get_gmina(request)
+    data = _json(request) or {}
+    form = EndpointForm({"endpoint": data.get("endpoint")})
+    if not form.is_valid():
+        return _error(_("Nieprawidłowy adres subskrypcji."))
+    services.unsubscribe_browser(
+        gmina, form.cleaned_data["endpoint"], source=_source(request, data)
+    )
+    return JsonResponse(
+        {"ok": True, "message": _("Powiadomienia w tej przeglądarce są wyłączone.")}
+    )
+
+
+# The service worker posts without a page, so without a CSRF token; nor does
+# it need one: no cookie authorises the request, knowing the old endpoint (a
+# secret URL only the browser and the server hold) does.
+@csrf_exempt
+@never_cache
+@require_POST
+@rate_limited("resubscribe")
+def resubscribe(request):
+    """The push service replaced a subscription: swap the endpoint in place."""
+    gmina = _get_gmina(request)
+    data = _json(request)
+    if data is None or not isinstance(data.get("subscription"), dict):
+        return _error(_("Nieprawidłowe dane subskrypcji."))
+    old = EndpointForm({"endpoint": data.get("old_endpoint")})
+    if not old.is_valid():
+        return _error(_("Nieprawidłowy adres poprzedniej subskrypcji."))
+    subscription = data["subscription"]
+    keys = subscription.get("keys")
+    keys = keys if isinstance(keys, dict) else {}
+    form = SubscriptionForm(
+        {
+            "endpoint": subscription.get("endpoint"),
+            "p256dh": keys.get("p256dh"),
+            "auth": keys.get("auth"),
+        },
+        gmina=gmina,
+    )
+    if not form.is_valid():
+        return _error(_first_error(form))
+    fields = {k: form.cleaned_data[k] for k in ("endpoint", "p256dh", "auth")}
+    try:
+        replaced = services.replace_subscription(
+            gmina, old_endpoint=old.cleaned_data["endpoint"], **fields
+        )
+    except services.SubscribeError as error:
+        return _error(error.message, status=409)
+    if replaced is None:
+        return _error(_("Nieznana subskrypcja."), status=404)
+    return JsonResponse({"ok": True})
+
+
+@require_GET
+def service_worker(request):
+    response = HttpResponse(
+        render_to_string(
+            "webpush/sw.js",
+            {
+                "public_key": vapid.keys().public_key,
+                "resubscribe_url": reverse("webpush-resubscribe"),
+            },
+        ),
+        content_type="text/javascript; charset=utf-8",
+    )
+    # At the site's root, the worker may control every page; "no-cache"
+    # makes browsers check for a new version on each registration.
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

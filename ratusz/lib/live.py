@@ -1,0 +1,85 @@
+"""Live updates: tell listening browsers that something changed.
+
+Events only wake listeners; the data always comes from the database ("give
+me everything after the last id I saw"), so a lost event, a dropped
+connection or a listener in another process costs a delay, never a message.
+
+`publish()` sends after the transaction commits, through Django Channels'
+layer: `RedisPubSubChannelLayer` with `REDIS_URL` (every web process and the
+worker reach every listener), otherwise the in-memory layer, which reaches
+listeners of the same process only; listeners therefore also re-check the
+database every `POLL_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from contextlib import asynccontextmanager
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+_GROUP_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def group_name(*parts) -> str:
+    """A channel-layer group name from parts, e.g. ("inbox", 12) → "inbox.12"."""
+    return _GROUP_UNSAFE.sub("-", ".".join(str(part) for part in parts))[:99]
+
+
+def publish(group: str, **event) -> None:
+    """Wake the group's listeners once the current transaction commits."""
+    transaction.on_commit(lambda: _send(group, event))
+
+
+def _send(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "live.event", **event})
+    except Exception:
+        # Listeners re-check the database anyway: a failed wake-up is a delay.
+        logger.warning("live event to %s not sent", group, exc_info=True)
+
+
+class Listener:
+    def __init__(self, layer, channel: str):
+        self.layer = layer
+        self.channel = channel
+
+    async def wait(self, timeout: float = POLL_SECONDS) -> dict | None:
+        """The next event, or None after `timeout` seconds."""
+        if self.layer is None:
+            await asyncio.sleep(timeout)
+            return None
+        try:
+            return await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+        except TimeoutError:
+            return None
+
+
+@asynccontextmanager
+async def listen(*groups: str):
+    """`async with listen(g1, g2) as listener: await listener.wait()`."""
+    layer = get_channel_layer()
+    if layer is None:
+        yield Listener(None, "")
+        return
+    channel = await layer.new_channel()
+    for group in groups:
+        await layer.group_add(group, channel)
+    try:
+        yield Listener(layer, channel)
+    finally:
+        for group in groups:
+            try:
+                await layer.group_discard(group, channel)
+            except Exception:
+                logger.debug("group_discard failed", exc_info=True)

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+
+
+class MessengerConfig(AppConfig):
+    name = "ratusz.messenger"
+    label = "messenger"
+    verbose_name = "Napisz do urzędu"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ratusz.outbox import services as outbox_services
+        from ratusz.outbox import transports as outbox_transports
+
+        from . import notifications, signals
+
+        # Notifications to residents go through the outbox: composer of the
+        # "message:<id>" items and the Messenger (Send API) channel.
+        outbox_services.COMPOSERS.setdefault(
+            notifications.ITEM_KIND, "ratusz.messenger.notifications.compose"
+        )
+        outbox_transports.TRANSPORTS.setdefault(
+            notifications.MESSENGER_CHANNEL,
+            "ratusz.integrations.facebook.messenger_send.Transport",
+        )
+        signals.resident_wrote.connect(
+            notifications.on_resident_wrote, dispatch_uid="messenger-notify-new"
+        )
+        signals.staff_replied.connect(
+            notifications.on_staff_replied, dispatch_uid="messenger-notify-reply"
+        )
+        # Outside office hours: one automatic reply per closed period.
+        from . import hours
+
+        signals.resident_wrote.connect(
+            hours.on_resident_wrote, dispatch_uid="messenger-auto-reply"
+        )

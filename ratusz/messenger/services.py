@@ -1,0 +1,426 @@
+"""The messenger's business rules: opening a conversation, a resident's
+message, a staff reply or note, "send later", and catching up.
+
+Every change is committed before anyone is told (the caller's response, the
+live event on commit), and retries are harmless: a message carrying a
+`client_id` (from the sender's browser) or an `external_id` (from a
+provider) is stored once, and a retry returns the stored one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ratusz.lib import live
+
+from . import signals
+from .models import (
+    CASE_PREFIX,
+    MAX_MESSAGE_CHARS,
+    MAX_NAME_CHARS,
+    CaseCounter,
+    Conversation,
+    Message,
+)
+
+SUBJECT_CHARS = 120
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+# Control and formatting characters (but line breaks and tabs) that have no
+# business in a message: bidi overrides, zero-width tricks, NULs.
+_UNWANTED = {"Cc", "Cf", "Co", "Cs", "Cn"}
+_KEEP = {"\n", "\t"}
+
+
+def inbox_group(gmina_id: int) -> str:
+    return live.group_name("inbox", gmina_id)
+
+
+def conversation_group(conversation_id: int) -> str:
+    return live.group_name("conversation", conversation_id)
+
+
+def clean_text(text: str, *, max_chars: int, field: str = "Wiadomość") -> str:
+    """Normalized text, or a Polish ValidationError a form can show."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n")
+    text = "".join(
+        ch
+        for ch in text
+        if ch in _KEEP
+        or unicodedata.category(ch) not in _UNWANTED
+        # Keep the zero-width joiner: emoji sequences need it.
+        or ch == "\u200d"
+    )
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if not text:
+        raise ValidationError(f"{field}: pole nie może być puste.", code="required")
+    if len(text) > max_chars:
+        raise ValidationError(
+            f"{field}: najwyżej {max_chars} znaków (jest {len(text)}).",
+            code="max_length",
+        )
+    return text
+
+
+def clean_name(name: str) -> str:
+    if not (name or "").strip():
+        return ""
+    return clean_text(name, max_chars=MAX_NAME_CHARS, field="Imię i nazwisko").replace(
+        "\n", " "
+    )
+
+
+def valid_client_id(raw) -> str | None:
+    """The browser's id of a submit, if it looks like one; anything else is ignored."""
+    if isinstance(raw, str) and _CLIENT_ID.fullmatch(raw):
+        return raw
+    return None
+
+
+def subject_from(body: str) -> str:
+    first_line = body.strip().splitlines()[0] if body.strip() else ""
+    if len(first_line) <= SUBJECT_CHARS:
+        return first_line
+    return first_line[: SUBJECT_CHARS - 1].rstrip() + "…"
+
+
+def next_case_number(gmina, year: int) -> int:
+    """The next number of the gmina's year, inside the caller's transaction."""
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(
+        gmina=gmina, year=year
+    )
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return counter.last
+
+
+def case_reference(year: int, number: int) -> str:
+    return f"{CASE_PREFIX}/{year}/{number:06d}"
+
+
+@transaction.atomic
+def open_conversation(
+    gmina,
+    *,
+    body: str,
+    source: str = Conversation.Source.WEB,
+    channel: str = Message.Channel.WEB,
+    resident_name: str = "",
+    resident_email: str = "",
+    resident_phone: str = "",
+    notify: str = Conversation.Notify.NONE,
+    consent_version: str = "",
+    client_id: str | None = None,
+    external_id: str | None = None,
+    conversation_external_id: str = "",
+    created_by=None,
+    category=None,
+    village=None,
+    now=None,
+) -> tuple[Conversation, Message, bool]:
+    """A new conversation with the resident's first message.
+
+    Returns (conversation, message, created). A retried submit (same
+    `client_id` within this gmina) returns the conversation it created.
+    """
+    now = now or timezone.now()
+    body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
+    client_id = valid_client_id(client_id)
+    if client_id:
+        earlier = (
+            Message.objects.filter(
+                conversation__gmina=gmina,
+                client_id=client_id,
+                author=Message.Author.RESIDENT,
+            )
+            .select_related("conversation")
+            .first()
+        )
+        if earlier is not None:
+            return earlier.conversation, earlier, False
+    number = next_case_number(gmina, now.year)
+    conversation = Conversation.objects.create(
+        gmina=gmina,
+        year=now.year,
+        number=number,
+        reference=case_reference(now.year, number),
+        source=source,
+        subject=subject_from(body),
+        resident_name=clean_name(resident_name),
+        resident_email=resident_email.strip(),
+        resident_phone=resident_phone.strip(),
+        notify=notify,
+        notify_consent_at=now if notify else None,
+        notify_consent_version=consent_version if notify else "",
+        external_id=conversation_external_id,
+        created_by=created_by,
+        category=category,
+        village=village,
+        created_at=now,
+        last_message_at=now,
+        last_resident_message_at=now,
+    )
+    message = Message.objects.create(
+        conversation=conversation,
+        author=Message.Author.RESIDENT,
+        channel=channel,
+        body=body,
+        client_id=client_id,
+        external_id=external_id or None,
+        created_at=now,
+        published_at=now,
+    )
+    _announce(conversation, message)
+    signals.resident_wrote.send(
+        sender=Conversation, conversation=conversation, message=message, created=True
+    )
+    return conversation, message, True
+
+
+def receive(
+    conversation: Conversation,
+    body: str,
+    *,
+    channel: str = Message.Channel.WEB,
+    client_id: str | None = None,
+    external_id: str | None = None,
+    now=None,
+) -> tuple[Message, bool]:
+    """A resident's message in an existing conversation: (message, created).
+
+    A resolved or waiting conversation opens again: the resident has more
+    to say.
+    """
+    now = now or timezone.now()
+    body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
+    client_id = valid_client_id(client_id)
+    earlier = _earlier(conversation, client_id, channel, external_id)
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                conversation=conversation,
+                author=Message.Author.RESIDENT,
+                channel=channel,
+                body=body,
+                client_id=client_id,
+                external_id=external_id or None,
+                created_at=now,
+                published_at=now,
+            )
+            Conversation.objects.filter(pk=conversation.pk).update(
+                status=Conversation.Status.OPEN,
+                resolved_at=None,
+                last_message_at=now,
+                last_resident_message_at=now,
+            )
+            conversation.refresh_from_db()
+            _announce(conversation, message)
+            signals.resident_wrote.send(
+                sender=Conversation,
+                conversation=conversation,
+                message=message,
+                created=False,
+            )
+    except IntegrityError:
+        # Two retries raced past the lookup: the other one stored it.
+        earlier = _earlier(conversation, client_id, channel, external_id)
+        if earlier is None:
+            raise
+        return earlier, False
+    return message, True
+
+
+def _earlier(conversation, client_id, channel, external_id) -> Message | None:
+    if client_id:
+        found = Message.objects.filter(
+            conversation=conversation, client_id=client_id
+        ).first()
+        if found is not None:
+            return found
+    if external_id:
+        return Message.objects.filter(channel=channel, external_id=external_id).first()
+    return None
+
+
+@transaction.atomic
+def reply(
+    conversation: Conversation,
+    user,
+    body: str,
+    *,
+    send_at=None,
+    client_id: str | None = None,
+    now=None,
+) -> tuple[Message, bool]:
+    """A staff reply: visible to the resident now, or at `send_at` (later)."""
+    now = now or timezone.now()
+    body = clean_text(body, max_chars=MAX_MESSAGE_CHARS, field="Odpowiedź")
+    client_id = valid_client_id(client_id)
+    earlier = _earlier(conversation, client_id, Message.Channel.STAFF, None)
+    if earlier is not None:
+        return earlier, False
+    if send_at is not None and send_at <= now:
+        send_at = None
+    message = Message.objects.create(
+        conversation=conversation,
+        author=Message.Author.STAFF,
+        staff_user=user,
+        channel=Message.Channel.STAFF,
+        body=body,
+        client_id=client_id,
+        created_at=now,
+        send_at=send_at,
+    )
+    if send_at is None:
+        _publish_reply(conversation, message, now)
+    else:
+        _announce(conversation, message, to_resident=False)
+    return message, True
+
+
+@transaction.atomic
+def add_note(conversation: Conversation, user, body: str, *, now=None) -> Message:
+    """An internal note: staff see it, the resident never does."""
+    now = now or timezone.now()
+    body = clean_text(body, max_chars=MAX_MESSAGE_CHARS, field="Notatka")
+    message = Message.objects.create(
+        conversation=conversation,
+        author=Message.Author.STAFF,
+        staff_user=user,
+        channel=Message.Channel.STAFF,
+        body=body,
+        internal=True,
+        created_at=now,
+        published_at=now,
+    )
+    _announce(conversation, message, to_resident=False)
+    return message
+
+
+def add_system_message(conversation: Conversation, body: str, *, now=None) -> Message:
+    """An automatic reply (office hours); it is not a staff response."""
+    now = now or timezone.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        author=Message.Author.SYSTEM,
+        channel=Message.Channel.STAFF,
+        body=body,
+        created_at=now,
+        published_at=now,
+    )
+    _announce(conversation, message)
+    return message
+
+
+def _publish_reply(conversation: Conversation, message: Message, now) -> None:
+    Message.objects.filter(pk=message.pk).update(published_at=now)
+    message.published_at = now
+    changes = {"last_message_at": now}
+    if conversation.status == Conversation.Status.OPEN:
+        changes["status"] = Conversation.Status.WAITING
+    Conversation.objects.filter(pk=conversation.pk).update(**changes)
+    Conversation.objects.filter(pk=conversation.pk, first_response_at=None).update(
+        first_response_at=now
+    )
+    conversation.refresh_from_db()
+    _announce(conversation, message)
+    signals.staff_replied.send(
+        sender=Conversation, conversation=conversation, message=message
+    )
+
+
+def publish_due_replies(now=None) -> int:
+    """Release "send later" replies whose time has come (a periodic job)."""
+    now = now or timezone.now()
+    released = 0
+    due = Message.objects.filter(
+        published_at__isnull=True, send_at__isnull=False, send_at__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(due[:500]):
+        with transaction.atomic():
+            message = (
+                Message.objects.select_for_update()
+                .select_related("conversation")
+                .filter(pk=pk, published_at__isnull=True)
+                .first()
+            )
+            if message is None:  # another worker released it
+                continue
+            _publish_reply(message.conversation, message, now)
+            released += 1
+    return released
+
+
+@transaction.atomic
+def cancel_scheduled(message: Message) -> bool:
+    """Withdraw a "send later" reply that has not gone out yet."""
+    deleted, _ = Message.objects.filter(
+        pk=message.pk, published_at__isnull=True, send_at__isnull=False
+    ).delete()
+    if deleted:
+        _announce(message.conversation, message, to_resident=False)
+    return bool(deleted)
+
+
+@transaction.atomic
+def set_status(
+    conversation: Conversation, status: str, *, resolved_in_chat=None, now=None
+):
+    now = now or timezone.now()
+    conversation.status = status
+    conversation.resolved_at = now if status == Conversation.Status.RESOLVED else None
+    if resolved_in_chat is not None:
+        conversation.resolved_in_chat = resolved_in_chat
+    conversation.save(update_fields=["status", "resolved_at", "resolved_in_chat"])
+    live.publish(inbox_group(conversation.gmina_id), conversation=conversation.pk)
+    live.publish(conversation_group(conversation.pk), conversation=conversation.pk)
+
+
+def resident_messages(conversation: Conversation, after_id: int = 0):
+    """What the resident sees, oldest first, after the last id they saw."""
+    return (
+        conversation.messages.filter(
+            internal=False, published_at__isnull=False, pk__gt=after_id
+        )
+        .prefetch_related("attachments")
+        .order_by("pk")
+    )
+
+
+def staff_messages(conversation: Conversation, after_id: int = 0):
+    """What staff see: everything, including notes and scheduled replies."""
+    return (
+        conversation.messages.filter(pk__gt=after_id)
+        .select_related("staff_user")
+        .prefetch_related("attachments")
+        .order_by("pk")
+    )
+
+
+def mark_seen_by_staff(conversation: Conversation, message_id: int) -> None:
+    Conversation.objects.filter(
+        pk=conversation.pk, staff_seen_message_id__lt=message_id
+    ).update(staff_seen_message_id=message_id)
+
+
+def mark_seen_by_resident(conversation: Conversation, message_id: int) -> None:
+    Conversation.objects.filter(
+        pk=conversation.pk, resident_seen_message_id__lt=message_id
+    ).update(resident_seen_message_id=message_id)
+
+
+def _announce(conversation: Conversation, message: Message, *, to_resident=True):
+    live.publish(
+        inbox_group(conversation.gmina_id),
+        conversation=conversation.pk,
+        message=message.pk,
+    )
+    if to_resident:
+        live.publish(conversation_group(conversation.pk), message=message.pk)

@@ -1,0 +1,158 @@
+"""The staff inbox in chromium: nothing overflows at 375 px, our markup has
+0 axe-core violations (WCAG 2.1 A/AA), saved replies go in at the cursor,
+and a resident's new message shows up in the open list without a reload.
+
+axe runs on our own region of the page (the inbox or the conversation)
+and on the whole page with the Wagtail admin's chrome (also 0 today).
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from ratusz.gminas.models import Membership
+from ratusz.gminas.tests.factory import make_member
+from ratusz.messenger import admin_views, services
+from ratusz.messenger.models import SavedReply
+from ratusz.website.tests.browser.conftest import DESKTOP, PHONE
+from ratusz.website.tests.browser.helpers import (
+    AXE_TAGS,
+    axe_violations,
+    describe_violations,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+LONG = "Bardzo" + "długie" * 40  # one unbroken word wider than a phone
+
+
+@pytest.fixture
+def inbox(site_data, monkeypatch):
+    # Under the WSGI live server a stream is sent when it ends: keep it short
+    # so the browser's EventSource gets each batch within about a second.
+    monkeypatch.setattr(admin_views, "SSE_LIFETIME", 1.0)
+    gmina = site_data["gmina"]
+    user = make_member(gmina, "dora", Membership.Role.ADMIN)
+    conversations = []
+    for i in range(4):
+        conversation, _, _ = services.open_conversation(
+            gmina,
+            body=f"Sprawa {i}: {LONG} kiedy odbiór odpadów wielkogabarytowych?",
+            resident_name=f"Mieszkanka {i} {LONG[:60]}",
+            category=next(iter(site_data["categories"].values()), None),
+        )
+        conversations.append(conversation)
+    services.reply(conversations[0], user, "Dzień dobry, odbiór w piątek.")
+    services.add_note(conversations[0], user, "Sprawdzić harmonogram.")
+    SavedReply.objects.create(
+        gmina=gmina, title="Powitanie", body="Dzień dobry {imie}, sprawa {sygnatura}."
+    )
+    return {**site_data, "user": user, "conversations": conversations}
+
+
+def login(page, url):
+    page.goto(url + "/admin/login/")
+    page.fill("input[name=username]", "dora")
+    page.fill("input[name=password]", "password")
+    page.click("button[type=submit]")
+    expect(page.locator("#wagtail-sidebar")).to_be_attached()
+
+
+def our_violations(page, selector):
+    results = Axe().run(
+        page,
+        context={"include": [[selector]]},
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
+    )
+    return results.response["violations"]
+
+
+def overflow(page, selector) -> list[str]:
+    """Elements of our region wider than the viewport."""
+    return page.evaluate(
+        """(selector) => {
+            const width = document.documentElement.clientWidth;
+            const out = [];
+            const all = document.querySelectorAll(selector + ', ' + selector + ' *');
+            for (const el of all) {
+                const box = el.getBoundingClientRect();
+                if (box.width && box.right > width + 1) {
+                    out.push(el.tagName + '.' + el.className);
+                }
+            }
+            return out.slice(0, 10);
+        }""",
+        selector,
+    )
+
+
+def test_inbox_list_on_a_phone_and_desktop(inbox, page):
+    login(page, inbox["url"])
+    gmina = inbox["gmina"]
+    report = []
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.goto(f"{inbox['url']}/admin/rozmowy/gmina/{gmina.pk}/")
+        expect(page.locator(".rz-row").first).to_be_visible()
+        assert overflow(page, "[data-rz-inbox]") == [], label
+        violations = our_violations(page, "[data-rz-inbox]")
+        violations += axe_violations(page)  # the admin chrome around it too
+        if violations:
+            report.append(f"inbox ({label}):\n{describe_violations(violations)}")
+    assert not report, "\n".join(report)
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways: {width}px"
+
+
+def test_conversation_view_and_saved_reply_at_the_cursor(inbox, page):
+    login(page, inbox["url"])
+    conversation = inbox["conversations"][0]
+    url = f"{inbox['url']}/admin/rozmowy/{conversation.pk}/"
+    report = []
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.goto(url)
+        expect(
+            page.get_by_text("Notatka wewnętrzna — mieszkaniec jej nie widzi")
+        ).to_be_visible()
+        assert overflow(page, "[data-rz-conversation-view]") == [], label
+        violations = our_violations(page, "[data-rz-conversation-view]")
+        violations += axe_violations(page)
+        if violations:
+            report.append(f"conversation ({label}):\n{describe_violations(violations)}")
+    assert not report, "\n".join(report)
+
+    box = page.get_by_label("Odpowiedź", exact=True)
+    box.fill("Na początek. Na koniec.")
+    box.evaluate("el => el.setSelectionRange(13, 13)")
+    page.get_by_role("button", name="Wstaw do odpowiedzi").click()
+    expect(box).to_have_value(re.compile("Dzień dobry Mieszkanka 0"))
+    value = box.input_value()
+    assert value.startswith("Na początek. Dzień dobry Mieszkanka 0"), value
+    assert f"sprawa {conversation.reference}." in value
+    assert value.endswith("Na koniec.")
+    assert page.url == url  # inserted in the browser, no round trip
+
+
+def test_a_new_resident_message_appears_without_reload(inbox, page):
+    login(page, inbox["url"])
+    gmina = inbox["gmina"]
+    page.goto(f"{inbox['url']}/admin/rozmowy/gmina/{gmina.pk}/")
+    expect(page.locator(".rz-row").first).to_be_visible()
+    page.evaluate("window.__marker = 'same page'")
+    conversation, _, _ = services.open_conversation(
+        gmina, body="Świeże pytanie o dowód osobisty"
+    )
+    expect(page.get_by_text("Świeże pytanie o dowód osobisty")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.locator("[data-rz-live]")).to_have_text(
+        f"Nowa wiadomość w sprawie {conversation.reference}", timeout=30_000
+    )
+    assert page.evaluate("window.__marker") == "same page"

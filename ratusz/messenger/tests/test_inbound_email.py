@@ -1,0 +1,374 @@
+"""A resident's e-mail lands in their conversation: threading, quotes,
+duplicates, attachments, and the two real ways in (stdin, SMTP)."""
+
+import io
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import time_machine
+from django.core.management import call_command
+from django.test import TransactionTestCase
+from django.utils import timezone
+
+from ratusz.integrations.email.inbound import (
+    MailServer,
+    html_to_text,
+    parse,
+    strip_quoted,
+)
+from ratusz.messenger import inbound, notifications, services
+from ratusz.messenger.models import Attachment, Conversation, InboundEvent, Message
+from ratusz.outbox.models import Delivery
+from ratusz.test import BaseTestCase, make_gmina
+
+RESIDENT = "ala@example.org"
+
+THUNDERBIRD_REPLY = """Dziękuję, przyjdę w piątek.
+
+W dniu 24.11.2026 o 18:02, Gmina Zawada pisze:
+> urząd odpowiedział w sprawie RZ/2026/000001:
+> Odbiór jest w piątek.
+"""
+
+GMAIL_REPLY = """A czy trzeba mieć dowód?
+
+wt., 24 lis 2026 o 18:02 Gmina Zawada <ratusz@localhost>
+napisał(a):
+
+> urząd odpowiedział
+"""
+
+OUTLOOK_REPLY = """Dobrze, dziękuję.
+
+--\x20
+Jan Kowalski
+tel. 600 100 200
+
+________________________________
+Od: Gmina Zawada <ratusz@localhost>
+Wysłano: wtorek, 24 listopada 2026 18:02
+"""
+
+
+def written(conversation):
+    """The resident's messages (automatic office-hours replies left out)."""
+    return conversation.messages.filter(author=Message.Author.RESIDENT).order_by("pk")
+
+
+def mail(
+    body="Dzień dobry, mam pytanie.",
+    *,
+    to="napisz@localhost",
+    sender=f"Alicja Nowak <{RESIDENT}>",
+    message_id="<abc-1@example.org>",
+    html=None,
+    attach=None,
+    **headers,
+) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = "Re: sprawa"
+    msg["Date"] = format_datetime(timezone.now())
+    if message_id:
+        msg["Message-ID"] = message_id
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    for name, data, ctype in attach or []:
+        main, sub = ctype.split("/")
+        msg.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    return bytes(msg)
+
+
+class QuoteStrippingTests(BaseTestCase):
+    def test_it_keeps_only_the_new_text(self):
+        self.assertEqual(strip_quoted(THUNDERBIRD_REPLY), "Dziękuję, przyjdę w piątek.")
+        self.assertEqual(strip_quoted(GMAIL_REPLY), "A czy trzeba mieć dowód?")
+        self.assertEqual(strip_quoted(OUTLOOK_REPLY), "Dobrze, dziękuję.")
+        self.assertEqual(
+            strip_quoted(
+                "Tak.\n\n-----Original Message-----\nFrom: Gmina\nTreść poprzednia"
+            ),
+            "Tak.",
+        )
+        self.assertEqual(
+            strip_quoted("On Tue, 24 Nov 2026 Gmina <a@b.pl> wrote:\n> x"), ""
+        )
+        self.assertEqual(strip_quoted("> cytat\nMoje zdanie\n> cytat"), "Moje zdanie")
+
+    def test_html_becomes_text_without_script(self):
+        text = html_to_text(
+            "<p>Pierwszy&nbsp;akapit &amp; więcej</p><script>alert(1)</script>"
+            "<style>p{}</style><div>Drugi<br>wiersz</div>"
+            "<blockquote>stara wiadomość</blockquote>"
+        )
+        self.assertEqual(
+            [line.strip() for line in text.split("\n") if line.strip()],
+            ["Pierwszy akapit & więcej", "Drugi", "wiersz"],
+        )
+
+    def test_an_html_only_mail_is_read(self):
+        msg = EmailMessage()
+        msg["From"] = RESIDENT
+        msg["To"] = "napisz@localhost"
+        msg.set_content("<p>Tylko <b>HTML</b></p><p>&lt;script&gt;</p>", subtype="html")
+        parsed = parse(bytes(msg))
+        self.assertEqual(parsed.text, "Tylko HTML\n\n<script>")
+
+    def test_crlf_in_headers_stays_out(self):
+        parsed = parse(
+            b"From: =?utf-8?q?Jan=0D=0ABcc=3A_x=40evil=2Eorg?= <jan@example.org>\r\n"
+            b"To: napisz@localhost\r\nSubject: =?utf-8?q?a=0D=0Ab?=\r\n\r\nTekst\r\n"
+        )
+        self.assertEqual(parsed.sender, "jan@example.org")
+        self.assertNotIn("\n", parsed.sender_name + parsed.subject)
+        self.assertNotIn("\r", parsed.sender_name + parsed.subject)
+
+
+class ReceiveTestCase(BaseTestCase):
+    def receive(self, raw: bytes, *recipients: str) -> str:
+        out = io.StringIO()
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command(
+                "receive_email",
+                *[f"--recipient={r}" for r in recipients],
+                stdin=io.BytesIO(raw),
+                stdout=out,
+            )
+        return out.getvalue().strip()
+
+    def open(self, **fields):
+        conversation, _, _ = services.open_conversation(
+            self.gmina,
+            body="Kiedy odbiór gabarytów?",
+            resident_email=RESIDENT,
+            notify=Conversation.Notify.EMAIL,
+            consent_version="2026-11",
+            **fields,
+        )
+        return conversation
+
+
+class ThreadingTests(ReceiveTestCase):
+    def test_a_reply_to_the_plus_address_lands_in_the_conversation(self):
+        conversation = self.open()
+        address = notifications.reply_address(conversation)
+        raw = mail(THUNDERBIRD_REPLY, to=address, sender="inny@example.org")
+        self.assertEqual(self.receive(raw, address), "stored")
+        message = written(conversation).last()
+        self.assertEqual(message.body, "Dziękuję, przyjdę w piątek.")
+        self.assertEqual(
+            (message.author, message.channel, message.external_id),
+            (Message.Author.RESIDENT, Message.Channel.EMAIL, "<abc-1@example.org>"),
+        )
+        event = InboundEvent.objects.get()
+        self.assertEqual(event.state, InboundEvent.State.DONE)
+        self.assertEqual(event.gmina, self.gmina)
+
+    def test_in_reply_to_threads_only_for_the_residents_address(self):
+        conversation = self.open()
+        reply, _ = services.reply(conversation, self.alice, "Odbiór w piątek.")
+        ours = notifications.message_id(reply, self.gmina)
+        self.receive(
+            mail(GMAIL_REPLY, to="ratusz@localhost", In_Reply_To=ours), "x@localhost"
+        )
+        self.assertEqual(written(conversation).last().body, "A czy trzeba mieć dowód?")
+        # Message-IDs can be guessed: a stranger naming one gets nowhere.
+        self.receive(
+            mail(
+                "Wstrzyknięta treść",
+                to="ratusz@localhost",
+                sender="obcy@example.org",
+                message_id="<abc-2@example.org>",
+                References=ours,
+            )
+        )
+        self.assertFalse(
+            conversation.messages.filter(body__contains="Wstrzyk").exists()
+        )
+        event = InboundEvent.objects.get(external_id="<abc-2@example.org>")
+        self.assertIn("nie pasuje", event.error)
+
+    def test_a_reply_to_the_residents_own_earlier_email_threads(self):
+        conversation = self.open()
+        services.receive(
+            conversation,
+            "Pierwszy e-mail",
+            channel=Message.Channel.EMAIL,
+            external_id="<first@example.org>",
+        )
+        self.receive(
+            mail(
+                "Jeszcze jedno",
+                to="ratusz@localhost",
+                In_Reply_To="<first@example.org>",
+            )
+        )
+        self.assertEqual(written(conversation).last().body, "Jeszcze jedno")
+
+    def test_mail_to_the_gminas_inbox_opens_a_conversation(self):
+        self.receive(mail("Czy urząd jest otwarty w sobotę?"), "napisz@localhost")
+        conversation = Conversation.objects.get()
+        self.assertEqual(conversation.gmina, self.gmina)
+        self.assertEqual(conversation.source, Conversation.Source.EMAIL)
+        self.assertEqual(conversation.resident_email, RESIDENT)
+        self.assertEqual(conversation.resident_name, "Alicja Nowak")
+        self.assertEqual(conversation.notify, Conversation.Notify.EMAIL)
+        # The resident gets the private link back.
+        self.assertEqual(Delivery.objects.get().channel, "email")
+
+    def test_the_gminas_own_address_is_an_inbox_too(self):
+        other = make_gmina("Gmina Trzecia", hostname="trzecia.localhost")
+        other.email = "sekretariat@trzecia.example.pl"
+        other.save()
+        self.receive(mail(to="Sekretariat@Trzecia.example.pl"))
+        self.assertEqual(Conversation.objects.get().gmina, other)
+
+    def test_mail_matching_nothing_is_dropped(self):
+        self.assertEqual(self.receive(mail(to="ktos@gdzies.pl")), "stored")
+        self.assertFalse(Conversation.objects.exists())
+        event = InboundEvent.objects.get()
+        self.assertEqual(event.state, InboundEvent.State.DONE)
+        self.assertIn("Pominięto", event.error)
+
+    def test_a_wrong_token_finds_nothing(self):
+        conversation = self.open()
+        wrong = "sprawa+" + "A" * 43 + "@localhost"
+        self.receive(mail(to=wrong), wrong)
+        self.assertEqual(written(conversation).count(), 1)
+
+    def test_a_redelivered_mail_is_stored_once(self):
+        conversation = self.open()
+        address = notifications.reply_address(conversation)
+        raw = mail("Dziękuję", to=address)
+        self.assertEqual(self.receive(raw), "stored")
+        self.assertEqual(self.receive(raw), "duplicate")
+        self.assertEqual(InboundEvent.objects.count(), 1)
+        self.assertEqual(written(conversation).count(), 2)
+
+    def test_auto_replies_are_dropped(self):
+        conversation = self.open()
+        address = notifications.reply_address(conversation)
+        self.receive(
+            mail(
+                "Jestem na urlopie do 1.12.", to=address, Auto_Submitted="auto-replied"
+            )
+        )
+        self.receive(
+            mail(
+                "x", to=address, sender="MAILER-DAEMON@example.org", message_id="<b@x>"
+            )
+        )
+        self.assertEqual(written(conversation).count(), 1)
+
+    def test_attachments_are_noted_not_kept(self):
+        conversation = self.open()
+        address = notifications.reply_address(conversation)
+        raw = mail(
+            "W załączniku zdjęcie dziury w drodze.",
+            to=address,
+            attach=[
+                ("dziura.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, "image/jpeg"),
+                ("wirus.exe", b"MZ\x90\x00", "application/octet-stream"),
+            ],
+        )
+        self.receive(raw)
+        resident = written(conversation).last()
+        note = conversation.messages.filter(body__contains="Załączniki").get()
+        self.assertIn("W załączniku zdjęcie dziury w drodze.", resident.body)
+        self.assertIn("dziura.jpg, wirus.exe", resident.body)
+        self.assertEqual(note.author, Message.Author.SYSTEM)
+        self.assertIn(notifications.conversation_url(conversation), note.body)
+        self.assertFalse(Attachment.objects.exists())
+
+    def test_an_html_reply_is_read_as_text(self):
+        conversation = self.open()
+        raw = mail(
+            "",
+            to=notifications.reply_address(conversation),
+            html="<div>Zgoda.</div><blockquote>stary tekst</blockquote>",
+        )
+        self.receive(raw)
+        # The plain part is empty: the HTML part is read instead.
+        self.assertEqual(written(conversation).last().body, "Zgoda.")
+
+    def test_garbage_does_not_crash(self):
+        self.assertEqual(self.receive(b"\x00\xff not a mail at all"), "stored")
+        self.assertEqual(InboundEvent.objects.get().state, InboundEvent.State.DONE)
+        self.assertFalse(Conversation.objects.exists())
+
+
+class RetentionTests(BaseTestCase):
+    def test_processed_raw_events_go_after_30_days(self):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            with self.captureOnCommitCallbacks(execute=True):
+                inbound.store_email(mail(to="nikt@nigdzie.pl"))
+            pending = InboundEvent.objects.create(
+                source="email", external_id="<pending@x>", payload="{}"
+            )
+        with time_machine.travel(start + timedelta(days=29), tick=False):
+            self.assertEqual(inbound.purge(), 0)
+        with time_machine.travel(start + timedelta(days=31), tick=False):
+            self.assertEqual(inbound.purge(), 1)
+        # Never processed: kept for the worker (and picked up by it).
+        self.assertEqual(list(InboundEvent.objects.all()), [pending])
+
+    def test_lost_wake_ups_are_caught_up(self):
+        inbound.store_email(mail(to="napisz@localhost"))  # no commit callbacks run
+        event = InboundEvent.objects.get()
+        self.assertEqual(inbound.process_pending(), 0)  # too fresh
+        later = timezone.now() + timedelta(minutes=2)
+        self.assertEqual(inbound.process_pending(now=later), 1)
+        event.refresh_from_db()
+        self.assertEqual(event.state, InboundEvent.State.DONE)
+        self.assertEqual(Conversation.objects.count(), 1)
+
+
+class SmtpServerTests(TransactionTestCase):
+    """The aiosmtpd server the MTA forwards to, on loopback, sent to with smtplib."""
+
+    # Flush without post_migrate and restore the migrations' data afterwards,
+    # as the suite's other transactional tests expect.
+    serialized_rollback = True
+
+    def setUp(self):
+        self.gmina = make_gmina("Gmina Zawada", hostname="localhost")
+        self.conversation, _, _ = services.open_conversation(
+            self.gmina, body="Pytanie", resident_email=RESIDENT
+        )
+        self.server = MailServer(
+            inbound.accepts_address, inbound.store_email, port=_free_port()
+        ).start()
+        self.addCleanup(self.server.stop)
+
+    def test_it_takes_a_reply_and_refuses_strangers(self):
+        address = notifications.reply_address(self.conversation)
+        with smtplib.SMTP(self.server.host, self.server.port, timeout=30) as smtp:
+            with self.assertRaises(smtplib.SMTPRecipientsRefused) as refused:
+                smtp.sendmail(RESIDENT, ["ktos@obcy.pl"], mail(to="ktos@obcy.pl"))
+            self.assertEqual(refused.exception.recipients["ktos@obcy.pl"][0], 550)
+            smtp.sendmail(
+                RESIDENT, [address], mail("Dziękuję za odpowiedź.", to=address)
+            )
+            smtp.sendmail(
+                RESIDENT, [address], mail("Dziękuję za odpowiedź.", to=address)
+            )
+        self.assertEqual(
+            list(written(self.conversation).values_list("body", flat=True)),
+            ["Pytanie", "Dziękuję za odpowiedź."],
+        )
+        self.assertEqual(InboundEvent.objects.get().state, InboundEvent.State.DONE)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,135 @@
+"""The messenger's core rules: case references, idempotent submits, replies
+now and later, notes, catching up."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+
+from ratusz.messenger import services
+from ratusz.messenger.models import Conversation, Message
+from ratusz.test import BaseTestCase, make_gmina, make_user
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+class CaseReferenceTests(BaseTestCase):
+    def test_numbers_run_per_gmina_and_year(self):
+        other = make_gmina("Gmina Inna", "inna.localhost")
+        day = datetime(2026, 11, 24, 22, 0, tzinfo=WARSAW)
+        refs = [
+            services.open_conversation(self.gmina, body=f"Pytanie {i}", now=day)[0]
+            for i in range(3)
+        ]
+        self.assertEqual(
+            [c.reference for c in refs],
+            ["RZ/2026/000001", "RZ/2026/000002", "RZ/2026/000003"],
+        )
+        elsewhere, _, _ = services.open_conversation(other, body="Pytanie", now=day)
+        self.assertEqual(elsewhere.reference, "RZ/2026/000001")
+        next_year, _, _ = services.open_conversation(
+            self.gmina, body="Pytanie", now=day.replace(year=2027)
+        )
+        self.assertEqual(next_year.reference, "RZ/2027/000001")
+
+
+class ResidentMessageTests(BaseTestCase):
+    def test_a_retried_submit_is_stored_once(self):
+        first = services.open_conversation(
+            self.gmina, body="Kiedy odbiór gabarytów?", client_id="abc12345-xyz"
+        )
+        again = services.open_conversation(
+            self.gmina, body="Kiedy odbiór gabarytów?", client_id="abc12345-xyz"
+        )
+        self.assertTrue(first[2])
+        self.assertFalse(again[2])
+        self.assertEqual(first[0].pk, again[0].pk)
+        self.assertEqual(Conversation.objects.count(), 1)
+
+        conversation = first[0]
+        for _ in range(5):
+            services.receive(conversation, "Dziękuję", client_id="retry-000001")
+        # (Outside office hours an automatic reply joins them: not counted.)
+        self.assertEqual(
+            conversation.messages.filter(author=Message.Author.RESIDENT).count(), 2
+        )
+
+    def test_a_redelivered_provider_message_is_stored_once(self):
+        conversation, _, _ = services.open_conversation(self.gmina, body="Dzień dobry")
+        a, created_a = services.receive(
+            conversation, "Zdjęcie", channel=Message.Channel.FACEBOOK, external_id="m_1"
+        )
+        b, created_b = services.receive(
+            conversation, "Zdjęcie", channel=Message.Channel.FACEBOOK, external_id="m_1"
+        )
+        self.assertTrue(created_a)
+        self.assertFalse(created_b)
+        self.assertEqual(a.pk, b.pk)
+
+    def test_bad_text_gets_a_polish_error_and_odd_characters_go(self):
+        with self.assertRaisesMessage(ValidationError, "nie może być puste"):
+            services.open_conversation(self.gmina, body=" \n\u200b ")
+        with self.assertRaisesMessage(ValidationError, "najwyżej 5000 znaków"):
+            services.open_conversation(self.gmina, body="x" * 5001)
+        conversation, message, _ = services.open_conversation(
+            self.gmina,
+            body="Dzie\u0144 dobry\u202e<script>alert(1)</script>\x00 👩‍👩‍👧",
+            resident_name="Anna\nKowalska",
+        )
+        self.assertEqual(message.body, "Dzień dobry<script>alert(1)</script> 👩‍👩‍👧")
+        self.assertEqual(conversation.resident_name, "Anna Kowalska")
+
+    def test_writing_again_reopens_a_resolved_conversation(self):
+        conversation, _, _ = services.open_conversation(self.gmina, body="Pytanie")
+        services.set_status(conversation, Conversation.Status.RESOLVED)
+        services.receive(conversation, "Jeszcze jedno")
+        conversation.refresh_from_db()
+        self.assertEqual(conversation.status, Conversation.Status.OPEN)
+        self.assertIsNone(conversation.resolved_at)
+
+
+class StaffReplyTests(BaseTestCase):
+    def setUp(self):
+        self.clerk = make_user("urzedniczka")
+        self.conversation, self.first, _ = services.open_conversation(
+            self.gmina, body="Pytanie o podatek"
+        )
+
+    def test_a_reply_waits_for_the_resident_and_counts_as_first_response(self):
+        message, _ = services.reply(self.conversation, self.clerk, "Odpowiedź")
+        self.conversation.refresh_from_db()
+        self.assertEqual(self.conversation.status, Conversation.Status.WAITING)
+        self.assertEqual(self.conversation.first_response_at, message.published_at)
+        seen = services.resident_messages(self.conversation, self.first.pk)
+        self.assertEqual(list(seen.exclude(author=Message.Author.SYSTEM)), [message])
+
+    def test_notes_stay_internal(self):
+        note = services.add_note(self.conversation, self.clerk, "Zadzwonić jutro")
+        self.assertNotIn(note, services.resident_messages(self.conversation))
+        self.assertIn(note, services.staff_messages(self.conversation))
+        self.conversation.refresh_from_db()
+        self.assertIsNone(self.conversation.first_response_at)
+
+    def test_a_reply_written_at_night_goes_out_in_the_morning(self):
+        night = datetime(2026, 11, 24, 23, 30, tzinfo=WARSAW)
+        morning = datetime(2026, 11, 25, 7, 30, tzinfo=WARSAW)
+        message, _ = services.reply(
+            self.conversation, self.clerk, "Rano", send_at=morning, now=night
+        )
+        self.assertNotIn(message, services.resident_messages(self.conversation))
+        self.assertEqual(
+            services.publish_due_replies(now=morning - timedelta(minutes=1)), 0
+        )
+        self.assertEqual(services.publish_due_replies(now=morning), 1)
+        self.assertEqual(services.publish_due_replies(now=morning), 0)
+        self.assertIn(message, services.resident_messages(self.conversation))
+        self.conversation.refresh_from_db()
+        self.assertEqual(self.conversation.first_response_at, morning)
+
+    def test_a_scheduled_reply_can_be_withdrawn(self):
+        later = datetime(2030, 1, 1, tzinfo=WARSAW)
+        message, _ = services.reply(
+            self.conversation, self.clerk, "Potem", send_at=later
+        )
+        self.assertTrue(services.cancel_scheduled(message))
+        self.assertFalse(Message.objects.filter(pk=message.pk).exists())

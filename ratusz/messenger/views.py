@@ -1,0 +1,412 @@
+"""The resident's side: "Napisz do urzędu", the private conversation page,
+its live stream (Server-Sent Events) and attachments.
+
+The conversation page is opened by its 256-bit token alone (no account), so
+every answer that names a token is private (`Cache-Control: private,
+no-store`), sends no referrer to other sites (the token is in the URL) and
+is not indexed.
+A wrong token is the site's ordinary 404; too many wrong tokens from one
+address give 429 for a while.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from ratusz.gminas.models import Gmina
+from ratusz.lib import live
+from ratusz.lib.client_ip import client_ip
+from ratusz.website.views import page_not_found
+
+from . import attachments, services
+from .forms import CONSENT_VERSION, ReplyForm, WriteForm, consent_text, new_client_id
+from .models import Attachment, Conversation, Message
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+RATE_PERIOD = 3600
+BAD_TOKEN_PERIOD = 600
+# Any body this much larger than an attachment may be is refused unread.
+UPLOAD_SLACK = 256 * 1024
+KEEPALIVE_SECONDS = 15
+SSE_RETRY_MS = 3000
+
+
+class _RateLimited(Exception):
+    pass
+
+
+def _get_gmina(request) -> Gmina:
+    gmina = getattr(Site.find_for_request(request), "gmina", None)
+    if gmina is None:
+        raise Http404
+    return gmina
+
+
+def _count(key: str, period: int) -> int:
+    cache.add(key, 0, timeout=period)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period)
+        return 1
+
+
+def _bad_token_key(request) -> str:
+    return f"messenger:bad-token:{client_ip(request)}"
+
+
+def _find_conversation(request, token: str) -> Conversation:
+    """The conversation a private link names, in this site's gmina.
+
+    Raises Http404 for anything else (counted) and _RateLimited once an
+    address has guessed wrong too often.
+    """
+    key = _bad_token_key(request)
+    if (cache.get(key) or 0) >= settings.MESSENGER_BAD_TOKENS_PER_IP:
+        raise _RateLimited
+    gmina = _get_gmina(request)
+    conversation = None
+    if _TOKEN.fullmatch(token):
+        # The unique index finds it; the token is never compared in Python.
+        conversation = (
+            Conversation.objects.filter(token=token, gmina=gmina)
+            .select_related("gmina")
+            .first()
+        )
+    if conversation is None:
+        _count(key, BAD_TOKEN_PERIOD)
+        raise Http404
+    return conversation
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    # The token must not reach other sites. Not "no-referrer": with it the
+    # browser sends "Origin: null" with the reply form and CSRF refuses it.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _too_many(request):
+    response = render(request, "messenger/public/too_many.html", status=429)
+    response["Retry-After"] = str(BAD_TOKEN_PERIOD)
+    return _private(response)
+
+
+def _resident(view):
+    """Resolve the token; wrong → the site's 404, too many wrong → 429."""
+
+    def wrapped(request, token, *args, **kwargs):
+        try:
+            conversation = _find_conversation(request, token)
+        except _RateLimited:
+            return _too_many(request)
+        except Http404:
+            return _private(page_not_found(request))
+        return _private(view(request, conversation, *args, **kwargs))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _rate_limited(request, gmina) -> bool:
+    # Both are counted, so one cannot be used to probe the other.
+    by_ip = _count(f"messenger:write:ip:{client_ip(request)}", RATE_PERIOD)
+    by_gmina = _count(f"messenger:write:gmina:{gmina.pk}", RATE_PERIOD)
+    return (
+        by_ip > settings.MESSENGER_RATE_PER_IP
+        or by_gmina > settings.MESSENGER_RATE_PER_GMINA
+    )
+
+
+def conversation_path(conversation: Conversation) -> str:
+    return reverse("messenger-resident", args=[conversation.token])
+
+
+def _earlier_submit(gmina, client_id):
+    if not client_id:
+        return None
+    message = (
+        Message.objects.filter(
+            conversation__gmina=gmina,
+            client_id=client_id,
+            author=Message.Author.RESIDENT,
+        )
+        .select_related("conversation")
+        .first()
+    )
+    return message.conversation if message else None
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # POST, then GET the page
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def write(request):
+    gmina = _get_gmina(request)
+    form = WriteForm(request.POST or None, initial={"client_id": new_client_id()})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot():
+            return render(request, "messenger/public/thanks.html")
+        data = form.cleaned_data
+        # A second click or a retried POST: the conversation it already opened.
+        earlier = _earlier_submit(gmina, data["client_id"])
+        if earlier is not None:
+            return _see_other(conversation_path(earlier))
+        if not _rate_limited(request, gmina):
+            notify = form.notify()
+            conversation, _message, _created = services.open_conversation(
+                gmina,
+                body=data["body"],
+                resident_name=data["name"],
+                resident_email=data["email"] if notify else "",
+                resident_phone=data["phone"] if notify else "",
+                notify=notify,
+                consent_version=CONSENT_VERSION,
+                client_id=data["client_id"],
+            )
+            return _see_other(conversation_path(conversation))
+        form.add_error(
+            None,
+            _(
+                "Za dużo wiadomości z tego adresu. Spróbuj ponownie za godzinę "
+                "albo zadzwoń do urzędu."
+            ),
+        )
+        status = 429
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "consent_text": consent_text(gmina)}
+    return render(request, "messenger/public/write.html", context, status=status)
+
+
+# --- the conversation page ---------------------------------------------------
+
+
+def _render_message(message, conversation, request=None) -> str:
+    return render_to_string(
+        "messenger/public/_message.html",
+        {"message": message, "conversation": conversation},
+        request=request,
+    )
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@transaction.atomic
+def _store_reply(conversation, data) -> tuple[Message, bool]:
+    message, created = services.receive(
+        conversation, data["body"], client_id=data["client_id"]
+    )
+    if created and data.get("attachment") is not None:
+        attachments.store(message, data["attachment"])
+    return message, created
+
+
+@csrf_exempt  # checked by _conversation: the upload handler must come first
+@require_http_methods(["GET", "HEAD", "POST"])
+def conversation(request, token):
+    if request.method == "POST":
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = attachments.max_bytes() + UPLOAD_SLACK
+        if not length.isdigit() or int(length) > limit:
+            return _too_large(request, token)
+        request.upload_handlers.insert(0, attachments.SizeLimitUploadHandler(request))
+    return _conversation(request, token)
+
+
+def _too_large(request, token):
+    try:
+        _find_conversation(request, token)
+    except _RateLimited:
+        return _too_many(request)
+    except Http404:
+        return _private(page_not_found(request))
+    message = _("Plik jest za duży: najwyżej %(mb)d MB.") % {
+        "mb": attachments.max_bytes() // (1024 * 1024)
+    }
+    if _wants_json(request):
+        response = JsonResponse({"errors": {"attachment": [message]}}, status=413)
+    else:
+        response = render(
+            request, "messenger/public/too_large.html", {"error": message}, status=413
+        )
+    # The body was not read: the connection cannot be reused.
+    response["Connection"] = "close"
+    return _private(response)
+
+
+@csrf_protect
+@_resident
+def _conversation(request, conversation):
+    form = ReplyForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"client_id": new_client_id()},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            message, _created = _store_reply(conversation, form.cleaned_data)
+            if _wants_json(request):
+                html = _render_message(message, conversation, request)
+                return JsonResponse({"id": message.pk, "html": html}, status=200)
+            return _see_other(f"{conversation_path(conversation)}#w{message.pk}")
+        status = 400
+        if _wants_json(request):
+            errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=status)
+    messages = list(services.resident_messages(conversation))
+    last_id = messages[-1].pk if messages else 0
+    if last_id:
+        services.mark_seen_by_resident(conversation, last_id)
+    context = {
+        "conversation": conversation,
+        "messages": messages,
+        "form": form,
+        "last_id": last_id,
+        "page_url": request.build_absolute_uri(conversation_path(conversation)),
+        "events_url": reverse("messenger-resident-events", args=[conversation.token]),
+        "accept": attachments.ACCEPT,
+        "max_mb": attachments.max_bytes() // (1024 * 1024),
+        "max_bytes": attachments.max_bytes(),
+        "too_big_text": _("Plik jest za duży: najwyżej %(mb)d MB.")
+        % {"mb": attachments.max_bytes() // (1024 * 1024)},
+    }
+    return render(request, "messenger/public/conversation.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+@_resident
+def attachment(request, conversation, pk):
+    found = Attachment.objects.filter(
+        pk=pk,
+        message__conversation=conversation,
+        message__internal=False,
+        message__published_at__isnull=False,
+    ).first()
+    if found is None:
+        raise Http404
+    return attachments.serve(found)
+
+
+@require_http_methods(["GET", "HEAD"])
+def staff_attachment(request, pk):
+    """The same file for staff of the conversation's gmina (404 for others)."""
+    gminas = Gmina.objects.for_user(request.user)
+    found = (
+        Attachment.objects.filter(pk=pk, message__conversation__gmina__in=gminas)
+        .select_related("message__conversation")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return attachments.serve(found)
+
+
+# --- live: Server-Sent Events ------------------------------------------------
+
+
+def _after_id(request) -> int:
+    for raw in (request.headers.get("Last-Event-ID"), request.GET.get("po")):
+        if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
+            return int(raw)
+    return 0
+
+
+def _resolve_for_events(request, token):
+    try:
+        return _find_conversation(request, token)
+    except _RateLimited:
+        return _too_many(request)
+    except Http404:
+        return _private(page_not_found(request))
+
+
+def _new_messages(conversation, after_id: int) -> list[tuple[int, str]]:
+    return [
+        (message.pk, _render_message(message, conversation))
+        for message in services.resident_messages(conversation, after_id)[:50]
+    ]
+
+
+def sse_event(message_id: int, html: str) -> str:
+    data = json.dumps({"id": message_id, "html": html}, ensure_ascii=False)
+    return f"id: {message_id}\nevent: message\ndata: {data}\n\n"
+
+
+async def _stream(conversation, after_id: int, lifetime: float):
+    """1. Send what the resident has not seen (after `after_id`).
+    2. Wait for a wake-up (a live event) or POLL_SECONDS, whichever first.
+    3. Repeat until `lifetime` is over; the browser then reconnects with
+       Last-Event-ID, so nothing is lost between two connections."""
+    yield f"retry: {SSE_RETRY_MS}\n\n"
+    deadline = time.monotonic() + lifetime
+    quiet_since = time.monotonic()
+    group = services.conversation_group(conversation.pk)
+    async with live.listen(group) as listener:
+        while True:
+            batch = await sync_to_async(_new_messages)(conversation, after_id)
+            for message_id, html in batch:
+                yield sse_event(message_id, html)
+                after_id = message_id
+                quiet_since = time.monotonic()
+            if batch:
+                await sync_to_async(services.mark_seen_by_resident)(
+                    conversation, after_id
+                )
+                if len(batch) == 50:
+                    continue
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            if now - quiet_since >= KEEPALIVE_SECONDS:
+                yield ": keep-alive\n\n"
+                quiet_since = now
+            await listener.wait(min(live.POLL_SECONDS, deadline - now))
+
+
+async def events(request, token):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    found = await sync_to_async(_resolve_for_events)(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    response = StreamingHttpResponse(
+        _stream(found, _after_id(request), settings.MESSENGER_SSE_LIFETIME),
+        content_type="text/event-stream; charset=utf-8",
+    )
+    response["X-Accel-Buffering"] = "no"
+    return _private(response)

@@ -1,0 +1,63 @@
+"""Admin wiring of the messenger: the "Rozmowy" menu item with its unread
+count, the inbox URLs, the statistics and office-hours settings entries."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from ratusz.gminas.models import Gmina
+
+from . import admin_urls
+from .admin_views import unread_total
+
+
+@hooks.register("register_admin_urls")
+def register_messenger_urls():
+    return [path("rozmowy/", include(admin_urls))]
+
+
+class InboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return Gmina.objects.for_user(request.user).exists()
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        unread = unread_total(request.user)
+        if unread:
+            # The sidebar renders labels as text: the count goes into it.
+            component.label = f"Rozmowy ({unread} nieprzeczytane)"
+        return component
+
+
+@hooks.register("register_admin_menu_item")
+def register_inbox_menu_item():
+    return InboxMenuItem(
+        "Rozmowy",
+        reverse("messenger-inbox-index"),
+        name="rozmowy",
+        icon_name="mail",
+        order=150,
+    )
+
+
+class HoursMenuItem(MenuItem):
+    def is_shown(self, request):
+        return Gmina.objects.administered_by(request.user).exists()
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        gmina = Gmina.objects.administered_by(request.user).order_by("name").first()
+        if gmina is not None:
+            component.url = reverse("messenger-hours", args=[gmina.pk])
+        return component
+
+
+@hooks.register("register_settings_menu_item")
+def register_hours_menu_item():
+    return HoursMenuItem(
+        "Godziny odpowiedzi",
+        reverse("messenger-inbox-index"),
+        name="godziny-odpowiedzi",
+        icon_name="time",
+        order=620,
+    )

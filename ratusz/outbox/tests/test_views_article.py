@@ -1,0 +1,345 @@
+"""The editor's "Powiadomienia" screen of an article: progress, problems, retry."""
+
+import json
+
+from django.urls import reverse
+
+from ratusz.fans.models import ChannelState, Follower, PushSubscription
+from ratusz.gminas.models import Membership
+from ratusz.gminas.tests.factory import make_member
+from ratusz.outbox.models import Channel, Delivery
+from ratusz.test import BaseTestCase, make_article
+
+State = Delivery.State
+
+
+class ArticleDeliveriesTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.dora = make_member(cls.gmina, "dora", Membership.Role.ADMIN)
+        cls.erin = make_member(cls.other_gmina, "erin", Membership.Role.ADMIN)
+        cls.article = make_article(cls.gmina, "Zebranie wiejskie")
+        cls.ala = Follower.objects.create(
+            gmina=cls.gmina,
+            email="ala.kowalska@example.org",
+            email_state=ChannelState.ACTIVE,
+            phone="+48600100200",
+            phone_state=ChannelState.ACTIVE,
+        )
+        cls.push = PushSubscription.objects.create(
+            follower=cls.ala,
+            endpoint="https://push.example.net/send/abc123secret",
+            p256dh="k",
+            auth="a",
+        )
+
+    def setUp(self):
+        self.panel = reverse("outbox-article", args=[self.article.pk])
+        self.progress = reverse("outbox-article-progress", args=[self.article.pk])
+        self.retry_url = reverse("outbox-article-retry", args=[self.article.pk])
+
+    def row(self, channel, recipient, state, **fields):
+        return Delivery.objects.create(
+            gmina=self.gmina,
+            item=f"article:{self.article.pk}",
+            page=self.article,
+            channel=channel,
+            recipient=recipient,
+            state=state,
+            **fields,
+        )
+
+    def states(self):
+        return dict(Delivery.objects.values_list("recipient", "state"))
+
+
+class PanelTestCase(ArticleDeliveriesTestCase):
+    def test_it_works(self):
+        for n in range(3):
+            self.row(Channel.EMAIL, f"follower:{1000 + n}", State.SENT)
+        self.row(Channel.EMAIL, "follower:2000", State.PENDING)
+        self.row(
+            Channel.EMAIL,
+            f"follower:{self.ala.pk}",
+            State.FAILED,
+            follower=self.ala,
+            error="550 Skrzynka nie istnieje",
+            attempts=1,
+        )
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Zebranie wiejskie")
+        # 4 of 5 e-mails are done: an accessible bar with a label and the numbers.
+        self.assertContains(
+            response,
+            '<progress id="outbox-bar-email" max="5" value="4" '
+            'data-outbox-bar="email">80%</progress>',
+            html=True,
+        )
+        self.assertContains(
+            response, '<label for="outbox-bar-email" class="w-sr-only">', count=1
+        )
+        self.assertContains(response, '<td data-outbox-count="email-sent">3</td>')
+        self.assertContains(response, '<td data-outbox-count="email-pending">1</td>')
+        for label in ("e-mail", "powiadomienie w przeglądarce", "SMS", "Facebook"):
+            self.assertContains(response, f'<th scope="row">{label}</th>')
+        self.assertContains(response, "Mastodon")
+        self.assertContains(response, "550 Skrzynka nie istnieje")
+        self.assertContains(response, "Ponów nieudane (1)")
+        self.assertContains(response, "js/outbox-progress.js")
+        self.assertContains(response, 'data-progress-url="' + self.progress + '"')
+        # Without JavaScript, a plain refresh link.
+        self.assertContains(response, f'href="{self.panel}" data-outbox-refresh')
+
+    def test_it_masks_recipients(self):
+        self.row(
+            Channel.EMAIL,
+            f"follower:{self.ala.pk}",
+            State.FAILED,
+            follower=self.ala,
+            error="550",
+        )
+        self.row(
+            Channel.SMS,
+            f"follower:{self.ala.pk}",
+            State.UNKNOWN,
+            follower=self.ala,
+            error="przerwana",
+        )
+        self.row(
+            Channel.PUSH,
+            f"push:{self.push.pk}",
+            State.FAILED,
+            follower=self.ala,
+            push_subscription=self.push,
+            error="410",
+        )
+        self.row(Channel.EMAIL, "follower:999999", State.FAILED, error="x")
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertContains(response, "a***@example.org")
+        self.assertContains(response, "*** *** 200")
+        self.assertContains(response, "przeglądarka (push.example.net)")
+        self.assertContains(response, "obserwujący usunięty")
+        for secret in ("ala.kowalska", "600100200", "abc123secret"):
+            self.assertNotContains(response, secret)
+
+    def test_it_shows_the_remote_posts(self):
+        self.gmina.mastodon_url = "https://social.example.org/@zawada"
+        self.gmina.save()
+        self.row(Channel.FACEBOOK, "page", State.SENT, remote_id="1234_5678")
+        self.row(Channel.MASTODON, "page", State.SENT, remote_id="11300")
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertContains(response, "<code>1234_5678</code>")
+        self.assertContains(response, 'href="https://www.facebook.com/1234_5678"')
+        self.assertContains(response, 'href="https://social.example.org/@zawada/11300"')
+
+    def test_a_facebook_failure_shows_its_reason(self):
+        self.row(
+            Channel.FACEBOOK,
+            "page",
+            State.FAILED,
+            error="Token dostępu do strony wygasł – połącz stronę ponownie.",
+        )
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertContains(response, "Token dostępu do strony wygasł", count=2)
+
+    def test_it_escapes_the_title_and_errors(self):
+        self.article.title = "<script>alert(1)</script>"
+        self.article.save_revision().publish()
+        self.row(Channel.EMAIL, "follower:1", State.FAILED, error="<b>zły</b>")
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertNotContains(response, "<script>alert(1)</script>")
+        self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        self.assertContains(response, "&lt;b&gt;zły&lt;/b&gt;")
+
+    def test_an_author_sees_counts_but_not_recipients_nor_buttons(self):
+        self.row(
+            Channel.EMAIL,
+            f"follower:{self.ala.pk}",
+            State.FAILED,
+            follower=self.ala,
+            error="550 Skrzynka nie istnieje",
+        )
+        self.client.force_login(self.bob)
+        response = self.client.get(self.panel)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, '<td data-outbox-count="email-failed">1</td>')
+        self.assertNotContains(response, "a***@example.org")
+        self.assertNotContains(response, "550 Skrzynka")
+        self.assertNotContains(response, "Ponów nieudane")
+        self.assertNotContains(response, self.retry_url)
+
+    def test_it_checks_ownership(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.panel).status_code, 404)
+
+    def test_it_needs_an_article(self):
+        self.client.force_login(self.alice)
+        home = self.gmina.site.root_page
+        url = reverse("outbox-article", args=[home.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("outbox-article", args=[999999])).status_code, 404
+        )
+
+    def test_it_counts_only_this_articles_rows(self):
+        other = make_article(self.gmina, "Inny artykuł")
+        Delivery.objects.create(
+            gmina=self.gmina,
+            item=f"article:{other.pk}",
+            page=other,
+            channel=Channel.EMAIL,
+            recipient="follower:999",
+            state=State.FAILED,
+        )
+        self.client.force_login(self.alice)
+        data = self.client.get(self.progress).json()
+        self.assertEqual(data["channels"]["email"]["total"], 0)
+
+
+class ProgressTestCase(ArticleDeliveriesTestCase):
+    def test_it_works(self):
+        self.row(Channel.EMAIL, "follower:1", State.SENT)
+        self.row(Channel.EMAIL, "follower:2", State.SENDING)
+        self.row(Channel.EMAIL, "follower:3", State.PENDING)
+        self.row(Channel.EMAIL, "follower:4", State.UNKNOWN)
+        self.row(Channel.SMS, "follower:1", State.FAILED)
+        self.client.force_login(self.bob)
+        response = self.client.get(self.progress)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        data = json.loads(response.content)
+        self.assertEqual(
+            data["channels"]["email"],
+            {
+                "pending": 1,
+                "sending": 1,
+                "sent": 1,
+                "failed": 0,
+                "unknown": 1,
+                "cancelled": 0,
+                "total": 4,
+                "done": 2,
+                "percent": 50,
+            },
+        )
+        self.assertEqual(data["channels"]["sms"]["percent"], 100)
+        self.assertEqual(data["channels"]["mastodon"]["total"], 0)
+        summary = (data["active"], data["failed"], data["unknown"])
+        self.assertEqual(summary, (True, 1, 1))
+
+    def test_it_follows_the_send(self):
+        row = self.row(Channel.EMAIL, "follower:1", State.PENDING)
+        self.client.force_login(self.alice)
+        self.assertTrue(self.client.get(self.progress).json()["active"])
+        Delivery.objects.filter(pk=row.pk).update(state=State.SENT)
+        data = self.client.get(self.progress).json()
+        self.assertFalse(data["active"])
+        self.assertEqual(data["channels"]["email"]["sent"], 1)
+
+    def test_it_checks_ownership(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.progress).status_code, 404)
+
+
+class RetryTestCase(ArticleDeliveriesTestCase):
+    def setUp(self):
+        super().setUp()
+        self.failed = self.row(Channel.EMAIL, "follower:1", State.FAILED, error="550")
+        self.failed_sms = self.row(Channel.SMS, "follower:1", State.FAILED, error="x")
+        self.unknown = self.row(Channel.EMAIL, "follower:2", State.UNKNOWN)
+        self.sent = self.row(Channel.EMAIL, "follower:3", State.SENT)
+
+    def test_it_retries_failed(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(self.retry_url, {"state": "failed"})
+        self.assertRedirects(response, self.panel)
+        self.failed.refresh_from_db()
+        self.assertEqual((self.failed.state, self.failed.error), (State.PENDING, ""))
+        self.assertEqual(
+            self.states(),
+            {
+                "follower:1": State.PENDING,
+                "follower:2": State.UNKNOWN,
+                "follower:3": State.SENT,
+            },  # fmt: skip
+        )
+        self.failed_sms.refresh_from_db()
+        self.assertEqual(self.failed_sms.state, State.PENDING)
+
+    def test_it_retries_one_channel(self):
+        self.client.force_login(self.alice)
+        self.client.post(self.retry_url, {"state": "failed", "channel": "sms"})
+        self.failed.refresh_from_db()
+        self.failed_sms.refresh_from_db()
+        self.assertEqual(
+            (self.failed.state, self.failed_sms.state), (State.FAILED, State.PENDING)
+        )
+
+    def test_unknown_asks_for_confirmation_first(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(self.retry_url, {"state": "unknown"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "mogła już dotrzeć")
+        self.assertContains(response, 'name="confirm" value="yes"')
+        self.unknown.refresh_from_db()
+        self.assertEqual(self.unknown.state, State.UNKNOWN)
+
+        response = self.client.post(
+            self.retry_url, {"state": "unknown", "confirm": "yes"}
+        )
+        self.assertRedirects(response, self.panel)
+        self.unknown.refresh_from_db()
+        self.failed.refresh_from_db()
+        self.assertEqual(
+            (self.unknown.state, self.failed.state), (State.PENDING, State.FAILED)
+        )
+
+    def test_it_rejects_bad_input_in_polish(self):
+        self.client.force_login(self.alice)
+        for data in ({"state": "sent"}, {}, {"state": "failed", "channel": "fax"}):
+            response = self.client.post(self.retry_url, data, follow=True)
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "Nieprawidłowe żądanie ponowienia wysyłki.")
+        self.failed.refresh_from_db()
+        self.sent.refresh_from_db()
+        self.assertEqual(
+            (self.failed.state, self.sent.state), (State.FAILED, State.SENT)
+        )
+
+    def test_it_requires_post(self):
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get(self.retry_url).status_code, 405)
+
+    def test_it_requires_rw_access(self):
+        self.client.force_login(self.bob)
+        response = self.client.post(self.retry_url, {"state": "failed"})
+        # Wagtail answers PermissionDenied with its "no permission" redirect.
+        self.assertRedirects(response, reverse("wagtailadmin_home"))
+        self.failed.refresh_from_db()
+        self.assertEqual(self.failed.state, State.FAILED)
+
+    def test_it_checks_ownership(self):
+        self.client.force_login(self.charlie)
+        response = self.client.post(
+            self.retry_url, {"state": "unknown", "confirm": "yes"}
+        )
+        self.assertEqual(response.status_code, 404)
+        self.unknown.refresh_from_db()
+        self.assertEqual(self.unknown.state, State.UNKNOWN)
+
+    def test_it_requires_the_csrf_token(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.alice)
+        response = client.post(self.retry_url, {"state": "failed"})
+        self.assertEqual(response.status_code, 403)
+        self.failed.refresh_from_db()
+        self.assertEqual(self.failed.state, State.FAILED)

@@ -1,0 +1,68 @@
+"""What the engine needs from a network, and what a message is.
+
+Each `ratusz/integrations/<network>/transport.py` has a `Transport` class:
+
+    transport = Transport(gmina)          # cheap; connects lazily
+    remote_id = transport.send(delivery, message)
+    transport.close()                     # end of a batch
+
+`send` returns the provider's id for the sent thing ("" when there is none)
+or raises `TransportError`. One transport object serves a whole batch of the
+same gmina and channel, so connections (SMTP, HTTP keep-alive) are reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import import_string
+
+
+class TransportError(Exception):
+    """Sending failed. `permanent` errors are never retried.
+
+    `retry_after` (seconds) is the provider's own hint, e.g. from a 429's
+    Retry-After header. `message` is shown to editors, so it is plain Polish.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool, retry_after: float | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+@dataclass
+class Message:
+    """One thing to deliver, already composed for one recipient."""
+
+    subject: str
+    text: str
+    url: str = ""
+    html: str = ""
+    image_url: str = ""
+    # E-mail only: the deterministic Message-ID and extra headers.
+    message_id: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    # Anything a network needs besides, e.g. an idempotency key.
+    extra: dict = field(default_factory=dict)
+
+
+# Channel → dotted path of its Transport class. A network missing here (not
+# built yet) leaves its rows pending, with a reason an editor can read.
+TRANSPORTS = {
+    "email": "ratusz.integrations.email.transport.Transport",
+    "push": "ratusz.integrations.webpush.transport.Transport",
+    "sms": "ratusz.integrations.sms.transport.Transport",
+    "facebook": "ratusz.integrations.facebook.transport.Transport",
+    "mastodon": "ratusz.integrations.mastodon.transport.Transport",
+}
+
+
+def transport_class(channel: str):
+    path = TRANSPORTS.get(channel)
+    if path is None:
+        return None
+    return import_string(path)

@@ -1,0 +1,265 @@
+"""The editor's view of an article's deliveries: progress, problems, retry.
+
+Who sees what (decided for the fans issue):
+- administrators and editors of the article's gmina (and superusers) see
+  everything and may retry;
+- authors of the gmina see the counts and the previews only: no recipient
+  rows, and a retry POST is refused (403);
+- anyone else, staff of another gmina included, gets 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ratusz.fans.services import article_item
+from ratusz.gminas.models import Gmina, Membership
+from ratusz.website.models import ArticlePage
+
+from . import services
+from .models import Channel, Delivery
+from .previews import article_previews
+
+State = Delivery.State
+READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
+# Rows listed under "problems"; the rest are counted, not shown.
+PROBLEMS_SHOWN = 200
+PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
+
+
+def _gmina_of(page) -> Gmina | None:
+    # The gmina whose site root is this page or one of its ancestors.
+    steplen = page.steplen
+    prefixes = [page.path[:n] for n in range(steplen, len(page.path) + 1, steplen)]
+    return Gmina.objects.filter(site__root_page__path__in=prefixes).first()
+
+
+def _role(user, gmina) -> str | None:
+    if user.is_superuser:
+        return Membership.Role.ADMIN
+    return (
+        Membership.objects.filter(gmina=gmina, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _get_article(request, page_id: int):
+    """Return (article, gmina, can_retry) if the user is staff of its gmina."""
+    page = get_object_or_404(ArticlePage, pk=page_id)
+    gmina = _gmina_of(page)
+    role = _role(request.user, gmina) if gmina else None
+    if role is None:
+        raise Http404
+    return page, gmina, role in READ_WRITE
+
+
+def _get_rw_article(request, page_id: int):
+    page, gmina, can_retry = _get_article(request, page_id)
+    if not can_retry:
+        raise PermissionDenied
+    return page, gmina
+
+
+def _deliveries(page, gmina):
+    return Delivery.objects.filter(gmina=gmina, item=article_item(page))
+
+
+def pause_notice(breaker) -> str:
+    """'E-mail: wysyłka wstrzymana do 23:41:05 po 10 błędach z rzędu — …'."""
+    label = dict(Channel.choices).get(breaker.channel, breaker.channel)
+    until = timezone.localtime(breaker.open_until).strftime("%H:%M:%S")
+    return (
+        f"{label[:1].upper()}{label[1:]}: wysyłka wstrzymana do {until} "
+        f"po {breaker.failures} błędach z rzędu — wznowimy ją automatycznie."
+    )
+
+
+def _paused(gmina, summary) -> list:
+    """Open breakers of the channels this article uses."""
+    return [
+        breaker
+        for breaker in services.paused_channels(gmina)
+        if summary["channels"].get(breaker.channel, {}).get("total")
+    ]
+
+
+def _summary(deliveries) -> dict:
+    counts = services.progress(deliveries)
+    channels = {}
+    for channel in Channel:
+        states = {
+            state.value: counts.get(channel.value, {}).get(state, 0) for state in State
+        }
+        total = sum(states.values())
+        done = total - states[State.PENDING] - states[State.SENDING]
+        channels[channel.value] = {
+            **states,
+            "total": total,
+            "done": done,
+            "percent": round(100 * done / total) if total else 0,
+        }
+    totals = {
+        state.value: sum(c[state.value] for c in channels.values()) for state in State
+    }
+    return {
+        "channels": channels,
+        "active": bool(totals[State.PENDING] + totals[State.SENDING]),
+        "failed": totals[State.FAILED],
+        "unknown": totals[State.UNKNOWN],
+    }
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def mask_phone(phone: str) -> str:
+    return f"*** *** {phone[-3:]}" if len(phone) > 3 else "***"
+
+
+def recipient_label(row: Delivery) -> str:
+    """Who a row is for, with no more personal data than staff need."""
+    if row.recipient == "page":
+        return "profil gminy"
+    follower = row.follower
+    if row.channel == Channel.PUSH:
+        endpoint = row.push_subscription.endpoint if row.push_subscription else ""
+        host = urlsplit(endpoint).hostname
+        return f"przeglądarka ({host})" if host else "przeglądarka (usunięta)"
+    if follower is None:
+        return "obserwujący usunięty"
+    if row.channel == Channel.SMS and follower.phone:
+        return mask_phone(follower.phone)
+    if follower.email:
+        return mask_email(follower.email)
+    return f"obserwujący #{follower.pk}"
+
+
+def remote_link(row: Delivery, gmina) -> str:
+    """The public address of a post on the gmina's page or account, if known."""
+    remote = row.remote_id
+    if not remote:
+        return ""
+    if remote.startswith("https://"):
+        return remote
+    if row.channel == Channel.FACEBOOK:
+        return f"https://www.facebook.com/{quote(remote, safe='')}"
+    if row.channel == Channel.MASTODON and gmina.mastodon_url:
+        return f"{gmina.mastodon_url.rstrip('/')}/{quote(remote, safe='')}"
+    return ""
+
+
+@require_GET
+def article(request, page_id):
+    page, gmina, can_retry = _get_article(request, page_id)
+    deliveries = _deliveries(page, gmina)
+    summary = _summary(deliveries)
+    labels = dict(Channel.choices)
+    channels = [
+        {"key": key, "label": labels[key], **data}
+        for key, data in summary["channels"].items()
+    ]
+    posts = [
+        {"row": row, "link": remote_link(row, gmina), "label": labels[row.channel]}
+        for row in deliveries.filter(channel__in=PAGE_CHANNELS, recipient="page")
+    ]
+    problems = []
+    if can_retry:
+        rows = (
+            deliveries.filter(state__in=[State.FAILED, State.UNKNOWN])
+            .select_related("follower", "push_subscription")
+            .order_by("state", "channel", "pk")[:PROBLEMS_SHOWN]
+        )
+        problems = [
+            {
+                "row": row,
+                "recipient": recipient_label(row),
+                "label": labels[row.channel],
+            }
+            for row in rows
+        ]
+    return render(
+        request,
+        "outbox/article.html",
+        {
+            "page": page,
+            "gmina": gmina,
+            "can_retry": can_retry,
+            "summary": summary,
+            "channels": channels,
+            "posts": posts,
+            "problems": problems,
+            "problems_hidden": summary["failed"] + summary["unknown"] - len(problems),
+            "paused": [
+                {"breaker": b, "notice": pause_notice(b)}
+                for b in _paused(gmina, summary)
+            ],
+        },
+    )
+
+
+@require_GET
+def progress(request, page_id):
+    page, gmina, _ = _get_article(request, page_id)
+    summary = _summary(_deliveries(page, gmina))
+    summary["paused"] = [pause_notice(b) for b in _paused(gmina, summary)]
+    response = JsonResponse(summary)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def retry(request, page_id):
+    page, gmina = _get_rw_article(request, page_id)
+    state = request.POST.get("state")
+    channel = request.POST.get("channel", "")
+    if state not in (State.FAILED, State.UNKNOWN) or (
+        channel and channel not in Channel.values
+    ):
+        messages.error(request, "Nieprawidłowe żądanie ponowienia wysyłki.")
+        return redirect("outbox-article", page.pk)
+    rows = _deliveries(page, gmina).filter(state=state)
+    if channel:
+        rows = rows.filter(channel=channel)
+    if state == State.UNKNOWN and request.POST.get("confirm") != "yes":
+        # These may have reached people already: ask before sending again.
+        return render(
+            request,
+            "outbox/retry_unknown_confirm.html",
+            {"page": page, "count": rows.count(), "channel": channel},
+        )
+    with transaction.atomic():
+        count = services.retry(rows)
+    if count:
+        messages.success(request, f"Ponowiono wysyłkę: {count}.")
+    else:
+        messages.info(request, "Nie było czego ponawiać.")
+    return redirect("outbox-article", page.pk)
+
+
+@require_GET
+def preview(request, page_id):
+    page, gmina, can_retry = _get_article(request, page_id)
+    draft = page.get_latest_revision_as_object()
+    return render(
+        request,
+        "outbox/preview.html",
+        {
+            "page": page,
+            "draft": draft,
+            "gmina": gmina,
+            "previews": article_previews(draft, gmina),
+            "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        },
+    )

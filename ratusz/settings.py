@@ -1,0 +1,443 @@
+"""Ratusz settings, built only from the environment.
+
+Every value that differs between a laptop, CI and production is read from an
+environment variable; the defaults give the embedded single-server set-up that
+`make run` starts (SQLite, a Huey queue in SQLite, files under `var/`).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("RATUSZ_VAR_DIR", BASE_DIR / "var"))
+# Huey opens its SQLite file at import time; the folder must exist by then.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def envbool(name: str, default: str) -> bool:
+    value = os.environ.get(name, default).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{name} must be a boolean, got {value!r}")
+
+
+def envint(name: str, default: str) -> int:
+    value = os.environ.get(name, default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+def envsecret(name: str) -> str:
+    """Return a secret from the environment, or a per-installation generated one.
+
+    Production sets the variable. For the embedded set-up a random key is kept
+    in `var/` so that restarting `make run` keeps sessions and signed links valid.
+    """
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = VAR_DIR / f".{name.lower()}"
+    if not path.exists():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+TESTING = envbool("RATUSZ_TESTING", "0")
+DEBUG = envbool("DEBUG", "0")
+SECRET_KEY = envsecret("SECRET_KEY")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],.localhost")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "ratusz.gminas",
+    "ratusz.website",
+    "ratusz.fans",
+    "ratusz.outbox",
+    "ratusz.messenger",
+    "ratusz.integrations.webpush",
+    "ratusz.integrations.sms",
+    "ratusz.integrations.facebook",
+    "ratusz.integrations.mastodon",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_tasks",
+    "huey.contrib.djhuey",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "csp",
+]
+
+MIDDLEWARE = [
+    # Outermost: decides from the final response whether the front cache
+    # (ratusz.website.pagecache.PageCacheApp in asgi.py) may keep it.
+    "ratusz.website.pagecache.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ratusz.website.middleware.ContentSecurityPolicyMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "ratusz.website.middleware.LegacyQueryRedirectMiddleware",
+]
+
+ROOT_URLCONF = "ratusz.urls"
+ASGI_APPLICATION = "ratusz.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "ratusz" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",
+                "ratusz.gminas.context_processors.gmina",
+                "ratusz.website.context_processors.site_links",
+            ],
+        },
+    },
+]
+
+# Database
+# SQLite is the embedded default; DATABASE_URL=postgres://… scales out.
+# An empty DATABASE_URL (as in `DATABASE_URL= make test-sqlite`) means the default.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ratusz.sqlite3'}",
+        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # The web server and the worker write the same file.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=20000;"
+            ),
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "gminas.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Redis (optional): cache, Huey queue and Channels layer when scaling out.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ratusz",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        }
+    }
+
+# Background work: one Huey consumer runs tasks, retries and periodic jobs.
+HUEY_IMMEDIATE = envbool("HUEY_IMMEDIATE", "1" if TESTING else "0")
+# SIGTERM (what systemd and `serve` send) lets running tasks finish, so a
+# restart never cuts a message in half; SIGINT stops at once.
+HUEY_CONSUMER = {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"}
+# Live updates (ratusz.lib.live): across processes only through Redis; the
+# in-memory layer reaches listeners of the same process, the rest poll.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "ratusz-live"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "ratusz",
+        "url": REDIS_URL,
+        "immediate": HUEY_IMMEDIATE,
+        "consumer": HUEY_CONSUMER,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "ratusz",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+        "consumer": HUEY_CONSUMER,
+    }
+
+# Django's tasks API (used by Wagtail itself) runs on the same Huey queue.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if HUEY_IMMEDIATE
+            else "huey.contrib.djhuey.tasks_backend.HueyBackend"
+        ),
+        "ENQUEUE_ON_COMMIT": not TESTING,
+    }
+}
+
+# Internationalisation: Polish first, English interface available under /en/.
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", "Polski"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "ratusz" / "locale"]
+TIME_ZONE = "Europe/Warsaw"
+USE_I18N = True
+USE_TZ = True
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_CONTENT_LANGUAGES = [("pl", "Polski")]
+
+# Static and media files
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
+STATICFILES_DIRS = [BASE_DIR / "ratusz" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING or DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = TESTING or DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Wagtail
+WAGTAIL_SITE_NAME = "Ratusz"
+WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILIMAGES_IMAGE_MODEL = "website.CustomImage"
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        # PostgreSQL has no Polish configuration: lemmas come from morfeusz2.
+        "SEARCH_CONFIG": "simple",
+    }
+}
+WAGTAILEMBEDS_FINDERS: list[dict] = []
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILREDIRECTS_AUTO_CREATE = True
+
+# Public page cache (see ratusz/website/pagecache.py)
+PAGE_CACHE_ENABLED = envbool("PAGE_CACHE_ENABLED", "0" if TESTING else "1")
+PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pagecache"))
+PAGE_CACHE_TTL = envint("PAGE_CACHE_TTL", "600")
+# A rebuild holding an entry's lock longer than this is presumed dead.
+PAGE_CACHE_LOCK_TIMEOUT = envint("PAGE_CACHE_LOCK_TIMEOUT", "30")
+
+# Security
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+HTTPS = envbool("HTTPS", "0")
+# Reverse proxies (IPs or networks) whose X-Forwarded-For is believed when
+# rate limits need the client's address (ratusz/lib/client_ip.py). Empty:
+# REMOTE_ADDR is the client. Behind nginx on the same host: "127.0.0.1,::1".
+RATUSZ_TRUSTED_PROXIES = envlist("RATUSZ_TRUSTED_PROXIES", "")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy: strict nonce policy on public pages; the Wagtail
+# admin gets a policy that allows its inline scripts (see middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGIN_URL = "wagtailadmin_login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "ratusz": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # With a handler here, run_huey does not add its own (which printed
+        # every line twice). INFO logs each task run, every minute.
+        "huey": {
+            "handlers": ["console"],
+            "level": os.environ.get("HUEY_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+    },
+}
+
+# Outbound HTTP (ratusz/lib/http.py): server-side fetches reach only public
+# addresses. List private addresses or networks to allow (e.g. an intranet
+# BIP server: "10.1.2.0/24"); tests may set True to reach loopback servers.
+HTTP_ALLOW_PRIVATE_HOSTS = envlist("HTTP_ALLOW_PRIVATE_HOSTS", "")
+
+# Facebook (Graph API; the Page id and Page access token are per gmina, in the admin)
+FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v26.0")
+# Messenger webhook (/integracje/facebook/messenger/): the app's secret signs
+# every POST (X-Hub-Signature-256); the verify token answers Facebook's
+# subscription handshake. Both empty: the webhook refuses everything.
+FACEBOOK_APP_SECRET = os.environ.get("FACEBOOK_APP_SECRET", "")
+FACEBOOK_VERIFY_TOKEN = os.environ.get("FACEBOOK_VERIFY_TOKEN", "")
+
+# Mastodon (instance, access token and visibility are per gmina, in the admin)
+# Seconds to wait for an instance's answer before trying again later.
+MASTODON_TIMEOUT = 20
+
+# SMS (SMSAPI.pl; token, sender and test mode are per gmina, in the admin)
+SMSAPI_URL = os.environ.get("SMSAPI_URL", "https://api.smsapi.pl/")
+# Confirmation codes a resident can ask for, per number and per IP address.
+SMS_CODE_RATE_PER_PHONE = envint("SMS_CODE_RATE_PER_PHONE", "3")
+SMS_CODE_RATE_PER_IP = envint("SMS_CODE_RATE_PER_IP", "10")
+SMS_CODE_RATE_PERIOD = envint("SMS_CODE_RATE_PERIOD", "3600")
+
+# Web Push (VAPID). Production sets the key pair (`manage.py vapid_keys`
+# prints one); otherwise a private key is generated once into
+# var/.vapid_private_key.pem. Changing the key ends every browser's
+# subscription.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
+VAPID_KEY_FILE = VAR_DIR / ".vapid_private_key.pem"
+# How long a push service keeps a message for a browser that is offline.
+WEBPUSH_TTL = envint("WEBPUSH_TTL", str(48 * 3600))
+WEBPUSH_TIMEOUT = envint("WEBPUSH_TIMEOUT", "15")
+
+# E-mail
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ratusz@localhost")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Messenger e-mail: notifications carry Reply-To sprawa+<token>@<domain> (the
+# gmina's site hostname when no domain is set); mail to napisz@<hostname> or
+# to the gmina's own e-mail address opens a new conversation. The MTA hands
+# such mail to `manage.py messenger_mail_server` or `manage.py receive_email`.
+MESSENGER_REPLY_DOMAIN = os.environ.get("MESSENGER_REPLY_DOMAIN", "")
+MESSENGER_REPLY_LOCALPART = os.environ.get("MESSENGER_REPLY_LOCALPART", "sprawa")
+MESSENGER_INBOX_LOCALPART = os.environ.get("MESSENGER_INBOX_LOCALPART", "napisz")
+# Raw inbound events (webhooks, e-mails) are deleted this many days after arrival.
+MESSENGER_INBOUND_RETENTION_DAYS = envint("MESSENGER_INBOUND_RETENTION_DAYS", "30")
+# Residents' attachments (photo or PDF): stored outside MEDIA_ROOT (never a
+# public URL), served only by ratusz.messenger.views after a token or staff check.
+MESSENGER_PRIVATE_DIR = Path(
+    os.environ.get("MESSENGER_PRIVATE_DIR", VAR_DIR / "private")
+)
+MESSENGER_ATTACHMENT_MAX_BYTES = envint(
+    "MESSENGER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)
+)
+MESSENGER_ATTACHMENT_MAX_PIXELS = envint("MESSENGER_ATTACHMENT_MAX_PIXELS", "40000000")
+# Resident pages: new conversations per client address and per gmina an hour;
+# wrong conversation links per client address in 10 minutes.
+MESSENGER_RATE_PER_IP = envint("MESSENGER_RATE_PER_IP", "10")
+MESSENGER_RATE_PER_GMINA = envint("MESSENGER_RATE_PER_GMINA", "300")
+MESSENGER_BAD_TOKENS_PER_IP = envint("MESSENGER_BAD_TOKENS_PER_IP", "20")
+# A resident's live stream (SSE) closes after this many seconds; the browser reconnects.
+MESSENGER_SSE_LIFETIME = envint("MESSENGER_SSE_LIFETIME", "300")
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,51 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _check_deploy(tmp_path, **env_overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which production must not.
+        if k
+        not in (
+            "RATUSZ_TESTING",
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="ratusz.settings",
+        RATUSZ_VAR_DIR=str(tmp_path),
+        DEBUG="0",
+        ALLOWED_HOSTS="gmina.example.org",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        **env_overrides,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_passes_the_deploy_checklist_with_https(tmp_path):
+    result = _check_deploy(tmp_path, HTTPS="1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_it_fails_the_deploy_checklist_without_https(tmp_path):
+    # The check is real: the same settings without HTTPS are flagged.
+    result = _check_deploy(tmp_path, HTTPS="0")
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout

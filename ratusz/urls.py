@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from ratusz.fans import urls as fans_urls
+from ratusz.gminas import admin_urls as gminas_admin_urls
+from ratusz.integrations.facebook import messenger_webhook
+from ratusz.integrations.sms import urls as sms_urls
+from ratusz.integrations.webpush import urls as webpush_urls
+from ratusz.messenger import admin_urls as messenger_admin_urls
+from ratusz.messenger import urls as messenger_urls
+from ratusz.website import urls as website_urls
+
+urlpatterns = [
+    path("admin/", include(gminas_admin_urls)),
+    # The inbox's live streams (async; they check access themselves).
+    path("admin/", include(messenger_admin_urls.live_urlpatterns)),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("dokumenty/", include(wagtaildocs_urls)),
+    path("", include(webpush_urls)),
+    path("sms/", include(sms_urls)),
+    path(
+        "integracje/facebook/messenger/",
+        messenger_webhook.webhook,
+        name="facebook-messenger-webhook",
+    ),
+    path("", include(website_urls)),
+]
+
+if settings.DEBUG or settings.TESTING:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Pages are Polish at "/"; the English interface lives under "/en/".
+urlpatterns += i18n_patterns(
+    path("", include(website_urls.i18n_urlpatterns)),
+    path("", include(fans_urls)),
+    path("", include(messenger_urls)),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+handler404 = "ratusz.website.views.page_not_found"
+handler500 = "ratusz.website.views.server_error"

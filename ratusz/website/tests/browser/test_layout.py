@@ -1,0 +1,56 @@
+"""Pages fit a phone screen (no sideways scrolling) and a desktop one.
+
+Screenshots go to $RATUSZ_SHOTS (e.g. /tmp/ratusz-shots) when it is set, to
+look at by eye."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SHOTS = os.environ.get("RATUSZ_SHOTS")
+
+
+def test_it_fits_phone_and_desktop_screens(site_data, page):
+    urls = {
+        "home": "/",
+        "news": site_data["news"].url,
+        "article": site_data["article"].url,
+        "search": "/szukaj/?q=remont",
+    }
+    overflowing = []
+    # 320 px: WCAG 1.4.10 reflow (1280 px at 400% zoom).
+    narrow = {"width": 320, "height": 640}
+    for label, viewport in (("narrow", narrow), ("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        for name, url in urls.items():
+            page.goto(site_data["url"] + url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                wide = page.evaluate(
+                    """(limit) => [...document.querySelectorAll('body *')]
+                      .filter(e => e.getBoundingClientRect().right > limit + 1)
+                      .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""",
+                    viewport["width"],
+                )
+                overflowing.append(f"{label} {name}: {width}px wide; {wide}")
+            if SHOTS:
+                Path(SHOTS).mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=f"{SHOTS}/{name}-{label}.png", full_page=True)
+    assert not overflowing, "\n".join(overflowing)
+    # Images on the article are real pictures that loaded, with alt text.
+    page.goto(site_data["url"] + site_data["article"].url)
+    images = page.locator("main img")
+    assert images.count() == 2
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert image.get_attribute("alt")

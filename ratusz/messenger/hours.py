@@ -11,6 +11,8 @@ keeps the automatic reply back until that moment: somebody is answering.
 `on_resident_wrote` (connected in MessengerConfig.ready) adds at most ONE
 automatic reply per conversation per closed period: a second message on the
 same evening gets none, the first one after the next opening gets a new one.
+Residents who wrote by e-mail or on Messenger also get it that way
+(`notifications.on_auto_reply`, one outbox delivery in the same transaction).
 """
 
 from __future__ import annotations
@@ -240,7 +242,7 @@ def maybe_auto_reply(conversation, message):
 
     Returns the new system message, or None.
     """
-    from . import services
+    from . import notifications, services
     from .models import Conversation, Message
 
     if message.author != Message.Author.RESIDENT:
@@ -262,7 +264,10 @@ def maybe_auto_reply(conversation, message):
     if earlier is not None and schedule.next_opening(earlier) == opening:
         return None
     body = auto_reply_text(conversation.gmina, opening, message.body, schedule.hours)
-    return services.add_system_message(conversation, body, now=when)
+    reply = services.add_system_message(conversation, body, now=when)
+    # E-mail and Messenger residents get it the way they wrote (the outbox).
+    notifications.on_auto_reply(conversation, reply)
+    return reply
 
 
 def on_resident_wrote(sender, conversation, message, **kwargs):

@@ -1,9 +1,14 @@
 """Telling residents about their conversation, through the outbox.
 
-Two moments (receivers of `messenger.signals`):
+Three moments (two receivers of `messenger.signals`, one call from `hours`):
 
 - a new conversation with an e-mail address and e-mail consent → "Twoja
   wiadomość dotarła — sprawa RZ/…" with the private link;
+- the automatic reply outside office hours (`on_auto_reply`), for residents
+  who wrote by e-mail or on Messenger: they never see the conversation page
+  unless they open the link. An e-mail one says so (`Auto-Submitted:
+  auto-replied`, RFC 3834) and answers the resident's e-mail in its thread;
+  web-form residents see it on the page at once and get nothing more;
 - a staff reply becomes visible → the resident's chosen channel: e-mail
   (Reply-To carries the conversation's token, so answering the e-mail lands
   in the same conversation), SMS (a short note with the link; only with SMS
@@ -120,6 +125,25 @@ def on_resident_wrote(sender, conversation, message, created=False, **kwargs):
         plan(conversation, message, Channel.EMAIL)
 
 
+# Residents who wrote from outside the site: the automatic reply goes back the
+# way they came. Web-form residents read it on the page; no SMS for it.
+AUTO_REPLY_SOURCES = {Conversation.Source.EMAIL, Conversation.Source.FACEBOOK}
+AUTO_REPLY_CHANNELS = {Channel.EMAIL, MESSENGER_CHANNEL}
+
+
+def on_auto_reply(conversation: Conversation, message: Message) -> None:
+    """Send the office-hours automatic reply (a SYSTEM message just added by
+    `hours.maybe_auto_reply`) to a resident who wrote by e-mail or on
+    Messenger; inside the caller's transaction."""
+    if message.author != Message.Author.SYSTEM or message.internal:
+        return
+    if conversation.source not in AUTO_REPLY_SOURCES:
+        return
+    channel = channel_for_reply(conversation)
+    if channel in AUTO_REPLY_CHANNELS:
+        plan(conversation, message, channel)
+
+
 def on_staff_replied(sender, conversation, message, **kwargs):
     if message.internal:
         return
@@ -161,6 +185,7 @@ def _email(delivery, conversation: Conversation, message: Message):
         return None
     gmina = conversation.gmina
     first = message.author == Message.Author.RESIDENT
+    automatic = message.author == Message.Author.SYSTEM
     url = conversation_url(conversation)
     context = {
         "gmina": gmina,
@@ -169,16 +194,24 @@ def _email(delivery, conversation: Conversation, message: Message):
         "url": url,
         "reply_address": reply_address(conversation),
     }
-    name = "received" if first else "reply"
+    name = "received" if first else "auto-reply" if automatic else "reply"
     subject = render_to_string(f"messenger/email/{name}-subject.txt", context)
     headers = {"Reply-To": context["reply_address"]}
     earlier = _thread(delivery, conversation)
+    if automatic:
+        # RFC 3834 3.1.5: an automatic reply answers the resident's e-mail
+        # that caused it, whatever went out in between.
+        answered = _answered_email(conversation, message)
+        if answered:
+            earlier = [mid for mid in earlier if mid != answered] + [answered]
     if earlier:
         headers["In-Reply-To"] = earlier[-1]
         headers["References"] = " ".join(earlier[-REFERENCES_KEPT:])
     if first:
         # RFC 3834: an automatic answer; vacation responders stay quiet.
         headers["Auto-Submitted"] = "auto-generated"
+    elif automatic:
+        headers["Auto-Submitted"] = "auto-replied"
     return OutMessage(
         # One line, whatever a template does: no header can be smuggled in.
         subject=" ".join(subject.split()),
@@ -216,6 +249,22 @@ def _thread(delivery, conversation: Conversation) -> list[str]:
         if when and valid_message_id(mid)
     )
     return list(dict.fromkeys(mid for _, mid in found))
+
+
+def _answered_email(conversation: Conversation, message: Message) -> str:
+    """The Message-ID of the resident's last e-mail before `message` ("")."""
+    found = (
+        conversation.messages.filter(
+            author=Message.Author.RESIDENT,
+            channel=Message.Channel.EMAIL,
+            external_id__isnull=False,
+            pk__lt=message.pk,
+        )
+        .order_by("-pk")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return valid_message_id(found or "")
 
 
 def sms_text(conversation: Conversation) -> str:

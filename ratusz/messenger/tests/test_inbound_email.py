@@ -219,8 +219,12 @@ class ThreadingTests(ReceiveTestCase):
         self.assertEqual(conversation.resident_email, RESIDENT)
         self.assertEqual(conversation.resident_name, "Alicja Nowak")
         self.assertEqual(conversation.notify, Conversation.Notify.EMAIL)
-        # The resident gets the private link back.
-        self.assertEqual(Delivery.objects.get().channel, "email")
+        # The resident gets the private link back (outside office hours the
+        # automatic reply goes out as well).
+        first = written(conversation).get()
+        self.assertEqual(
+            Delivery.objects.get(item=f"message:{first.pk}").channel, "email"
+        )
 
     def test_the_gminas_own_address_is_an_inbox_too(self):
         other = make_gmina("Gmina Trzecia", hostname="trzecia.localhost")

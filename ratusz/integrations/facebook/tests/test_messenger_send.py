@@ -10,7 +10,7 @@ from django.test import override_settings
 from ratusz.integrations.facebook.messenger_send import messenger_window
 from ratusz.integrations.facebook.models import FacebookPage
 from ratusz.messenger import services
-from ratusz.messenger.models import Conversation, Message
+from ratusz.messenger.models import Conversation, Message, OfficeHours
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase
@@ -38,6 +38,11 @@ class SendTestCase(BaseTestCase):
         self.addCleanup(overrides.disable)
         self.config = FacebookPage.objects.create(
             gmina=self.gmina, page_id=self.api.page_id, access_token=self.api.token
+        )
+        # START is a Tuesday evening: somebody is answering, so no automatic
+        # reply goes out on Messenger besides the replies these tests send.
+        OfficeHours.objects.create(
+            gmina=self.gmina, available_until=START + timedelta(days=30)
         )
         self.conversation, _, _ = services.open_conversation(
             self.gmina,
@@ -193,8 +198,9 @@ class ErrorTests(SendTestCase):
         # An editor retries a row that did reach Facebook (say it was unknown).
         rows = Delivery.objects.filter(pk=row.pk)
         rows.update(state=State.UNKNOWN)
-        self.assertEqual(outbox.retry(rows), 1)
         with time_machine.travel(START + timedelta(hours=2), tick=True):
+            # retry() makes the row due "now": the test's now, not the wall clock.
+            self.assertEqual(outbox.retry(rows), 1)
             outbox.deliver_due()
         row.refresh_from_db()
         self.assertEqual(row.state, State.SENT)

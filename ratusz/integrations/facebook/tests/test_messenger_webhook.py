@@ -6,6 +6,7 @@ import hmac
 import json
 import time
 
+import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
@@ -157,8 +158,9 @@ class EventTests(WebhookTestCase):
         self.assertEqual(message.body, "Dzień dobry, kiedy wywóz śmieci?")
         self.assertEqual((message.channel, message.external_id), ("facebook", "m_1"))
         self.assertEqual(InboundEvent.objects.get().state, InboundEvent.State.DONE)
-        # No e-mail or SMS for a Messenger conversation.
-        self.assertFalse(Delivery.objects.exists())
+        # No e-mail or SMS for a Messenger conversation (outside office
+        # hours the automatic reply goes out on Messenger).
+        self.assertFalse(Delivery.objects.exclude(channel="messenger").exists())
 
     def test_the_next_message_joins_the_open_conversation(self):
         self.post(webhook_body(message_event()))
@@ -231,12 +233,16 @@ class EndToEndTests(WebhookTestCase):
         server = FakeMessengerServer().__enter__()
         self.addCleanup(server.__exit__, None, None, None)
         api = server.api
-        with override_settings(
-            FACEBOOK_GRAPH_URL=server.url, HTTP_ALLOW_PRIVATE_HOSTS=["127.0.0.1"]
+        from datetime import UTC, datetime
+
+        # A Tuesday morning: the office is open, no automatic reply.
+        with (
+            time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=UTC)),
+            override_settings(
+                FACEBOOK_GRAPH_URL=server.url, HTTP_ALLOW_PRIVATE_HOSTS=["127.0.0.1"]
+            ),
         ):
             self.post(webhook_body(message_event()))
-            from datetime import UTC, datetime
-
             api.user_wrote(PSID, datetime.now(UTC))
             conversation = Conversation.objects.get()
             reply, _ = services.reply(

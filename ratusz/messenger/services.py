@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ratusz.gminas.models import Gmina
 from ratusz.lib import live
 
 from . import signals
@@ -24,6 +25,7 @@ from .models import (
     CASE_PREFIX,
     MAX_MESSAGE_CHARS,
     MAX_NAME_CHARS,
+    Attachment,
     CaseCounter,
     Conversation,
     Message,
@@ -89,6 +91,24 @@ def subject_from(body: str) -> str:
     return first_line[: SUBJECT_CHARS - 1].rstrip() + "…"
 
 
+def lock_gmina_messages(gmina_id: int) -> None:
+    """Call first in every transaction that adds a message to the gmina.
+
+    Pages catch up with "everything after the last id I saw", which is only
+    safe if a gmina's message ids become visible in the order they were
+    given out. PostgreSQL allocates an id at insert but shows it at commit,
+    so two writers could commit out of order and a listener reading between
+    the commits would skip the lower id for good. A row lock on the gmina
+    (FOR NO KEY UPDATE: other tables may still reference the gmina) makes
+    the gmina's writers take turns; SQLite's single writer already does.
+    """
+    list(
+        Gmina.objects.select_for_update(no_key=True)
+        .filter(pk=gmina_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def next_case_number(gmina, year: int) -> int:
     """The next number of the gmina's year, inside the caller's transaction."""
     counter, _ = CaseCounter.objects.select_for_update().get_or_create(
@@ -131,6 +151,7 @@ def open_conversation(
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
     client_id = valid_client_id(client_id)
+    lock_gmina_messages(gmina.pk)
     if client_id:
         earlier = (
             Message.objects.filter(
@@ -204,6 +225,7 @@ def receive(
         return earlier, False
     try:
         with transaction.atomic():
+            lock_gmina_messages(conversation.gmina_id)
             message = Message.objects.create(
                 conversation=conversation,
                 author=Message.Author.RESIDENT,
@@ -263,6 +285,7 @@ def reply(
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS, field="Odpowiedź")
     client_id = valid_client_id(client_id)
+    lock_gmina_messages(conversation.gmina_id)
     earlier = _earlier(conversation, client_id, Message.Channel.STAFF, None)
     if earlier is not None:
         return earlier, False
@@ -290,6 +313,7 @@ def add_note(conversation: Conversation, user, body: str, *, now=None) -> Messag
     """An internal note: staff see it, the resident never does."""
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS, field="Notatka")
+    lock_gmina_messages(conversation.gmina_id)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.STAFF,
@@ -304,9 +328,11 @@ def add_note(conversation: Conversation, user, body: str, *, now=None) -> Messag
     return message
 
 
+@transaction.atomic
 def add_system_message(conversation: Conversation, body: str, *, now=None) -> Message:
     """An automatic reply (office hours); it is not a staff response."""
     now = now or timezone.now()
+    lock_gmina_messages(conversation.gmina_id)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.SYSTEM,
@@ -340,21 +366,52 @@ def publish_due_replies(now=None) -> int:
     """Release "send later" replies whose time has come (a periodic job)."""
     now = now or timezone.now()
     released = 0
-    due = Message.objects.filter(
-        published_at__isnull=True, send_at__isnull=False, send_at__lte=now
-    ).values_list("pk", flat=True)
-    for pk in list(due[:500]):
+    due = (
+        Message.objects.filter(
+            published_at__isnull=True, send_at__isnull=False, send_at__lte=now
+        )
+        .order_by("send_at", "pk")
+        .values_list("pk", "conversation__gmina_id")
+    )
+    for pk, gmina_id in list(due[:500]):
         with transaction.atomic():
+            lock_gmina_messages(gmina_id)
             message = (
                 Message.objects.select_for_update()
                 .select_related("conversation")
                 .filter(pk=pk, published_at__isnull=True)
                 .first()
             )
-            if message is None:  # another worker released it
+            if message is None:  # another worker released it, or staff withdrew it
                 continue
-            _publish_reply(message.conversation, message, now)
+            _publish_reply(message.conversation, _as_new_message(message), now)
             released += 1
+    return released
+
+
+def _as_new_message(draft: Message) -> Message:
+    """The scheduled reply as a new row, with the draft's attachments.
+
+    Its id must come after everything the resident has seen by now: a page
+    catching up "after the last id" would never show a reply that goes out
+    under the id it was given when it was written, hours ago.
+    """
+    client_id = draft.client_id
+    # The client id is unique per conversation: the draft lets go of it first.
+    Message.objects.filter(pk=draft.pk).update(client_id=None)
+    released = Message.objects.create(
+        conversation=draft.conversation,
+        author=draft.author,
+        staff_user_id=draft.staff_user_id,
+        channel=draft.channel,
+        body=draft.body,
+        internal=draft.internal,
+        client_id=client_id,
+        created_at=draft.created_at,
+        send_at=draft.send_at,
+    )
+    Attachment.objects.filter(message_id=draft.pk).update(message=released)
+    Message.objects.filter(pk=draft.pk).delete()
     return released
 
 

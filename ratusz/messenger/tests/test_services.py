@@ -122,9 +122,40 @@ class StaffReplyTests(BaseTestCase):
         )
         self.assertEqual(services.publish_due_replies(now=morning), 1)
         self.assertEqual(services.publish_due_replies(now=morning), 0)
-        self.assertIn(message, services.resident_messages(self.conversation))
+        released = services.resident_messages(self.conversation).get(body="Rano")
+        self.assertEqual(released.published_at, morning)
+        self.assertEqual(released.staff_user, self.clerk)
         self.conversation.refresh_from_db()
         self.assertEqual(self.conversation.first_response_at, morning)
+
+    def test_a_page_that_caught_up_overnight_still_gets_the_morning_reply(self):
+        night = datetime(2026, 11, 24, 23, 30, tzinfo=WARSAW)
+        morning = datetime(2026, 11, 25, 7, 30, tzinfo=WARSAW)
+        draft, _ = services.reply(
+            self.conversation,
+            self.clerk,
+            "Rano",
+            send_at=morning,
+            client_id="browser-draft-1",
+            now=night,
+        )
+        # The resident writes again after the reply was scheduled; their page
+        # has now seen an id above the draft's.
+        later, _ = services.receive(
+            self.conversation, "Jeszcze jedno", now=night + timedelta(minutes=5)
+        )
+        seen = max(m.pk for m in services.resident_messages(self.conversation))
+        self.assertGreater(seen, draft.pk)
+        services.publish_due_replies(now=morning)
+        news = list(services.resident_messages(self.conversation, seen))
+        self.assertEqual([m.body for m in news], ["Rano"])
+        # Still one message for that submit: a retry finds the released one.
+        again, created = services.reply(
+            self.conversation, self.clerk, "Rano", client_id="browser-draft-1"
+        )
+        self.assertFalse(created)
+        self.assertEqual(again.pk, news[0].pk)
+        self.assertFalse(Message.objects.filter(pk=draft.pk).exists())
 
     def test_a_scheduled_reply_can_be_withdrawn(self):
         later = datetime(2030, 1, 1, tzinfo=WARSAW)

@@ -26,7 +26,7 @@ class PublishDueRepliesTaskTests(BaseTestCase):
         with time_machine.travel(send_at + timedelta(seconds=30), tick=False):
             self.assertEqual(tasks.publish_due_replies.call_local(), 1)
             self.assertEqual(tasks.publish_due_replies.call_local(), 0)
-        message.refresh_from_db()
+        released = conversation.messages.get(body="Dzień dobry, rano")
         conversation.refresh_from_db()
-        self.assertIsNotNone(message.published_at)
+        self.assertIsNotNone(released.published_at)
         self.assertEqual(conversation.status, Conversation.Status.WAITING)

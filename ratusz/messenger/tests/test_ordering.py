@@ -1,0 +1,95 @@
+"""A gmina's message ids become visible in the order they were given out.
+
+Pages catch up with "everything after the last id I saw". On PostgreSQL an id
+is allocated at insert and shown at commit: without the gmina lock a second
+writer could commit a higher id while a first one still holds a lower one,
+and a page reading in between would skip the lower id forever.
+"""
+
+import threading
+import time
+from unittest import skipUnless
+
+from django.db import connection, transaction
+from django.test import TransactionTestCase
+
+from ratusz.messenger import services
+from ratusz.messenger.models import Message
+from ratusz.test import make_gmina
+
+
+def _in_thread(function):
+    errors = []
+
+    def run():
+        try:
+            function()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+# SQLite has one writer for the whole file, so the order holds by itself; the
+# suite's in-memory SQLite also fails a second writer at once instead of
+# letting it wait, which is not what this test is about.
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL's concurrent writers")
+class MessageOrderTests(TransactionTestCase):
+    serialized_rollback = True
+
+    def test_a_second_writer_waits_until_the_first_commits(self):
+        gmina = make_gmina("Ordery")
+        first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
+        second, _, _ = services.open_conversation(gmina, body="Druga sprawa")
+        inserted, release = threading.Event(), threading.Event()
+
+        def slow_writer():
+            with transaction.atomic():
+                services.receive(first, "wolny")
+                inserted.set()
+                release.wait(10)
+
+        def quick_writer():
+            services.receive(second, "szybki")
+
+        slow, slow_errors = _in_thread(slow_writer)
+        self.assertTrue(inserted.wait(10))
+        quick, quick_errors = _in_thread(quick_writer)
+        time.sleep(0.5)
+        # The quick one has not committed past the slow one's uncommitted id.
+        self.assertFalse(Message.objects.filter(body="szybki").exists())
+        self.assertTrue(quick.is_alive())
+        release.set()
+        slow.join(10)
+        quick.join(10)
+        self.assertEqual(slow_errors + quick_errors, [])
+        slow_id = Message.objects.get(body="wolny").pk
+        quick_id = Message.objects.get(body="szybki").pk
+        self.assertLess(slow_id, quick_id)
+
+    def test_other_gminas_do_not_wait(self):
+        gmina, other = make_gmina("Ordery"), make_gmina("Inna")
+        first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
+        elsewhere, _, _ = services.open_conversation(other, body="Gdzie indziej")
+        inserted, release = threading.Event(), threading.Event()
+
+        def slow_writer():
+            with transaction.atomic():
+                services.receive(first, "wolny")
+                inserted.set()
+                release.wait(10)
+
+        slow, slow_errors = _in_thread(slow_writer)
+        self.assertTrue(inserted.wait(10))
+        try:
+            started = time.monotonic()
+            services.receive(elsewhere, "nie czeka")
+            self.assertLess(time.monotonic() - started, 2)
+        finally:
+            release.set()
+            slow.join(10)
+        self.assertEqual(slow_errors, [])

@@ -166,6 +166,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process (psycopg-pool): under a burst, requests wait for a
+    # connection (up to DB_POOL_TIMEOUT s) instead of failing with "too many
+    # connections"; size it so processes × DB_POOL_MAX fits the server.
+    # DB_POOL_MAX=0 turns it off (then DB_CONN_MAX_AGE applies).
+    _pool_max = envint("DB_POOL_MAX", "10")
+    if _pool_max:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, _pool_max),
+            "max_size": _pool_max,
+            "timeout": envint("DB_POOL_TIMEOUT", "30"),
+        }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "gminas.User"
 
@@ -438,6 +452,10 @@ MESSENGER_RATE_PER_GMINA = envint("MESSENGER_RATE_PER_GMINA", "300")
 MESSENGER_BAD_TOKENS_PER_IP = envint("MESSENGER_BAD_TOKENS_PER_IP", "20")
 # A resident's live stream (SSE) closes after this many seconds; the browser reconnects.
 MESSENGER_SSE_LIFETIME = envint("MESSENGER_SSE_LIFETIME", "300")
+# Open live streams read the database from a few shared threads, so a web
+# process holds a few connections, not one per open page (ratusz.lib.live.poll).
+# The suite turns it off: a TestCase's data is visible on its own connection only.
+LIVE_SHARED_DB_THREADS = not TESTING
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,13 +18,17 @@ import logging
 import re
 from contextlib import asynccontextmanager
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
+# With Redis every process's wake-ups reach every listener: the database
+# re-check only covers a wake-up lost on the way, and can be rare.
+POLL_SECONDS_SHARED_LAYER = 10.0
 _GROUP_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -47,6 +51,49 @@ def _send(group: str, event: dict) -> None:
     except Exception:
         # Listeners re-check the database anyway: a failed wake-up is a delay.
         logger.warning("live event to %s not sent", group, exc_info=True)
+
+
+def _keeping_the_connection(function, *args):
+    try:
+        return function(*args)
+    except DatabaseError:
+        # A broken connection is not kept for the next poll.
+        connection.close()
+        raise
+    finally:
+        if getattr(connection, "pool", None) is not None:
+            # With a pool (PostgreSQL), the connection goes back for the
+            # requests to use between two polls.
+            connection.close()
+
+
+async def poll(function, *args):
+    """Run `function(*args)` (database reads of an open stream) in the event
+    loop's shared thread pool.
+
+    A stream lives for minutes. Django's usual `sync_to_async` would give
+    each stream a thread, and so a database connection, of its own for all
+    that time: 200 open pages would hold 200 connections. The pool's few
+    threads keep one connection each and take turns serving every stream
+    of the process, so a web process never holds more connections than the
+    pool has threads (min(32, CPUs + 4)); with PostgreSQL's connection pool
+    they hand theirs back after each poll.
+
+    With `LIVE_SHARED_DB_THREADS` off (the suite's TestCases, whose data only
+    their own connection sees) it is Django's usual `sync_to_async`.
+    """
+    shared = getattr(settings, "LIVE_SHARED_DB_THREADS", True)
+    return await sync_to_async(_keeping_the_connection, thread_sensitive=not shared)(
+        function, *args
+    )
+
+
+def poll_seconds() -> float:
+    """How often an open stream re-checks the database without a wake-up."""
+    layer = get_channel_layer()
+    if layer is not None and "redis" in type(layer).__module__:
+        return POLL_SECONDS_SHARED_LAYER
+    return POLL_SECONDS
 
 
 class Listener:

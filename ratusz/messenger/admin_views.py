@@ -18,7 +18,6 @@ import time
 from datetime import datetime
 from datetime import time as dtime
 
-from asgiref.sync import sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -625,12 +624,11 @@ def _last_event_id(request) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
-async def _staff_user(request):
-    user = await request.auser()
+def _staff_user(request):
+    user = request.user
     if not user.is_authenticated or not user.is_active:
         return None
-    allowed = await sync_to_async(user.has_perm)("wagtailadmin.access_admin")
-    return user if allowed else None
+    return user if user.has_perm("wagtailadmin.access_admin") else None
 
 
 def _sse_event(event_id, data) -> str:
@@ -647,17 +645,20 @@ def _inbox_news(gmina_id, after_id):
 
 
 async def inbox_events(request, gmina_id):
-    user = await _staff_user(request)
+    # Every database read of a stream, its set-up included, goes through
+    # live.poll: the request's own thread would keep its connection open
+    # for as long as the stream lasts.
+    user = await live.poll(_staff_user, request)
     if user is None:
         return HttpResponse(status=403)
-    found = await sync_to_async(
+    found = await live.poll(
         lambda: Gmina.objects.for_user(user).filter(pk=gmina_id).exists()
-    )()
+    )
     if not found:
         raise Http404
     after = _last_event_id(request)
     if after == 0:
-        after = await sync_to_async(
+        after = await live.poll(
             lambda: (
                 Message.objects.filter(conversation__gmina_id=gmina_id)
                 .order_by("-pk")
@@ -665,14 +666,14 @@ async def inbox_events(request, gmina_id):
                 .first()
                 or 0
             )
-        )()
+        )
 
     async def stream():
         last, started, quiet = after, time.monotonic(), time.monotonic()
         yield f"retry: 3000\nid: {last}\n\n"
         async with live.listen(services.inbox_group(gmina_id)) as listener:
             while time.monotonic() - started < SSE_LIFETIME:
-                rows = await sync_to_async(_inbox_news)(gmina_id, last)
+                rows = await live.poll(_inbox_news, gmina_id, last)
                 if rows:
                     last = rows[-1][0]
                     resident = sorted(
@@ -686,7 +687,7 @@ async def inbox_events(request, gmina_id):
                     quiet = time.monotonic()
                 event = await listener.wait(
                     min(
-                        live.POLL_SECONDS,
+                        live.poll_seconds(),
                         max(0.05, SSE_LIFETIME - (time.monotonic() - started)),
                     )
                 )
@@ -703,16 +704,16 @@ async def inbox_events(request, gmina_id):
 
 
 async def conversation_events(request, pk):
-    user = await _staff_user(request)
+    user = await live.poll(_staff_user, request)
     if user is None:
         return HttpResponse(status=403)
-    found = await sync_to_async(
+    found = await live.poll(
         lambda: (
             Conversation.objects.filter(pk=pk, gmina__in=Gmina.objects.for_user(user))
             .values_list("gmina_id", flat=True)
             .first()
         )
-    )()
+    )
     if found is None:
         raise Http404
     after = _last_event_id(request)
@@ -730,7 +731,7 @@ async def conversation_events(request, pk):
         groups = (services.conversation_group(pk), services.inbox_group(found))
         async with live.listen(*groups) as listener:
             while time.monotonic() - started < SSE_LIFETIME:
-                rows = await sync_to_async(news)(last)
+                rows = await live.poll(news, last)
                 if rows:
                     last = rows[-1][0]
                     resident = sum(
@@ -740,7 +741,7 @@ async def conversation_events(request, pk):
                     quiet = time.monotonic()
                 event = await listener.wait(
                     min(
-                        live.POLL_SECONDS,
+                        live.poll_seconds(),
                         max(0.05, SSE_LIFETIME - (time.monotonic() - started)),
                     )
                 )

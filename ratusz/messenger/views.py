@@ -12,13 +12,13 @@ address give 429 for a while.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import (
     Http404,
     HttpResponse,
@@ -44,6 +44,8 @@ from ratusz.website.views import page_not_found
 from . import attachments, services
 from .forms import CONSENT_VERSION, ReplyForm, WriteForm, consent_text, new_client_id
 from .models import Attachment, Conversation, Message
+
+logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 RATE_PERIOD = 3600
@@ -362,6 +364,15 @@ def _new_messages(conversation, after_id: int) -> list[tuple[int, str]]:
     ]
 
 
+def _mark_seen(conversation, message_id: int) -> None:
+    # Best effort: "seen" only feeds the inbox's read marks, and a stream
+    # must not fail because the database was busy writing messages.
+    try:
+        services.mark_seen_by_resident(conversation, message_id)
+    except OperationalError:
+        logger.info("seen mark of %s skipped: database busy", conversation.pk)
+
+
 def sse_event(message_id: int, html: str) -> str:
     data = json.dumps({"id": message_id, "html": html}, ensure_ascii=False)
     return f"id: {message_id}\nevent: message\ndata: {data}\n\n"
@@ -369,7 +380,7 @@ def sse_event(message_id: int, html: str) -> str:
 
 async def _stream(conversation, after_id: int, lifetime: float):
     """1. Send what the resident has not seen (after `after_id`).
-    2. Wait for a wake-up (a live event) or POLL_SECONDS, whichever first.
+    2. Wait for a wake-up (a live event) or live.poll_seconds(), whichever first.
     3. Repeat until `lifetime` is over; the browser then reconnects with
        Last-Event-ID, so nothing is lost between two connections."""
     yield f"retry: {SSE_RETRY_MS}\n\n"
@@ -378,15 +389,13 @@ async def _stream(conversation, after_id: int, lifetime: float):
     group = services.conversation_group(conversation.pk)
     async with live.listen(group) as listener:
         while True:
-            batch = await sync_to_async(_new_messages)(conversation, after_id)
+            batch = await live.poll(_new_messages, conversation, after_id)
             for message_id, html in batch:
                 yield sse_event(message_id, html)
                 after_id = message_id
                 quiet_since = time.monotonic()
             if batch:
-                await sync_to_async(services.mark_seen_by_resident)(
-                    conversation, after_id
-                )
+                await live.poll(_mark_seen, conversation, after_id)
                 if len(batch) == 50:
                     continue
             now = time.monotonic()
@@ -395,13 +404,15 @@ async def _stream(conversation, after_id: int, lifetime: float):
             if now - quiet_since >= KEEPALIVE_SECONDS:
                 yield ": keep-alive\n\n"
                 quiet_since = now
-            await listener.wait(min(live.POLL_SECONDS, deadline - now))
+            await listener.wait(min(live.poll_seconds(), deadline - now))
 
 
 async def events(request, token):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    found = await sync_to_async(_resolve_for_events)(request, token)
+    # Through live.poll, like the stream's reads: the request's own thread
+    # would keep its connection open for as long as the stream lasts.
+    found = await live.poll(_resolve_for_events, request, token)
     if isinstance(found, HttpResponse):
         return found
     response = StreamingHttpResponse(

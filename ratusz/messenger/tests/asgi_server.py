@@ -67,10 +67,11 @@ def free_port() -> int:
 
 
 class Site:
-    def __init__(self, var_dir, env, url):
+    def __init__(self, var_dir, env, url, pid=None):
         self.var_dir = var_dir
         self.env = env
         self.url = url
+        self.pid = pid  # the server's process
 
     def run(self, script: str, *args: str) -> str:
         result = subprocess.run(
@@ -132,7 +133,7 @@ def asgi_site(tmp_path, tmp_path_factory, **extra_env):
                 if time.monotonic() > deadline:
                     raise AssertionError("uvicorn did not start listening") from None
                 time.sleep(0.2)
-        yield Site(tmp_path, env, f"http://127.0.0.1:{port}")
+        yield Site(tmp_path, env, f"http://127.0.0.1:{port}", server.pid)
     finally:
         server.terminate()
         try:

@@ -3,6 +3,7 @@ the page cache in front): resuming with Last-Event-ID, a staff reply
 arriving while the stream is open, a bounded stream the client resumes."""
 
 import json
+import os
 import threading
 import time
 
@@ -125,3 +126,56 @@ def test_a_bounded_stream_is_resumed_without_loss(tmp_path, tmp_path_factory):
         response = httpx.get(f"{site.url}/napisz/r/{'x' * 43}/zdarzenia/", timeout=30)
         assert response.status_code == 404
         assert response.headers["cache-control"] == "private, no-store"
+
+
+def _open_database_files(pid: int, database) -> int:
+    """How many times the server process has the database file open: one
+    per SQLite connection."""
+    fd_dir = f"/proc/{pid}/fd"
+    count = 0
+    for fd in os.listdir(fd_dir):
+        try:
+            if os.readlink(os.path.join(fd_dir, fd)) == str(database):
+                count += 1
+        except OSError:
+            continue  # closed meanwhile
+    return count
+
+
+def test_open_streams_share_a_few_database_connections(tmp_path, tmp_path_factory):
+    """Each open page used to keep the database connection its request
+    opened for the stream's whole life: 40 pages, 40 connections (on
+    PostgreSQL, "too many connections"). Streams read through a few shared
+    threads now."""
+    streams = 40
+    with asgi_site(tmp_path, tmp_path_factory, MESSENGER_SSE_LIFETIME="300") as site:
+        case = site.open_conversation("Ile połączeń?")
+        url = f"{site.url}/napisz/r/{case['token']}/zdarzenia/"
+        database = (tmp_path / "ratusz.sqlite3").resolve()
+        opened, stop = threading.Barrier(streams + 1), threading.Event()
+
+        def hold_a_stream():
+            with httpx.Client(timeout=httpx.Timeout(60.0)) as client:
+                with client.stream("GET", url) as response:
+                    lines = response.iter_lines()
+                    # The first message arrives once the stream is running.
+                    while not next(lines).startswith("data: "):
+                        pass
+                    opened.wait(60)
+                    stop.wait(60)
+
+        pages = [threading.Thread(target=hold_a_stream) for _ in range(streams)]
+        for page in pages:
+            page.start()
+        try:
+            opened.wait(60)
+            time.sleep(3)  # a few polling rounds of every stream
+            held = _open_database_files(site.pid, database)
+        finally:
+            stop.set()
+            for page in pages:
+                page.join(60)
+    # The loop's pool (min(32, CPUs + 4) threads) and the request threads
+    # still setting up: far fewer than one per open page.
+    assert 0 < held <= min(32, (os.cpu_count() or 1) + 4) + 2, held
+    assert held < streams / 2, held

@@ -61,7 +61,10 @@ def _keeping_the_connection(function, *args):
         connection.close()
         raise
     finally:
-        if getattr(connection, "pool", None) is not None:
+        if (
+            getattr(connection, "pool", None) is not None
+            and not connection.in_atomic_block
+        ):
             # With a pool (PostgreSQL), the connection goes back for the
             # requests to use between two polls.
             connection.close()

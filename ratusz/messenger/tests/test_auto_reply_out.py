@@ -5,9 +5,8 @@ the way they wrote; web-form residents read it on the page only."""
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from django.test import override_settings
 
-from ratusz.integrations.facebook.tests.fake_messenger import FakeMessengerServer
+from ratusz.integrations.facebook.tests.fake_messenger import use_fake_messenger
 from ratusz.integrations.facebook.tests.test_messenger_webhook import (
     PSID,
     WebhookTestCase,
@@ -187,16 +186,8 @@ class MessengerAutoReplyTests(WebhookTestCase):
 
     def setUp(self):
         super().setUp()
-        self.server = FakeMessengerServer().__enter__()
-        self.addCleanup(self.server.__exit__, None, None, None)
+        self.server = use_fake_messenger(self)
         self.api = self.server.api
-        overrides = override_settings(
-            FACEBOOK_GRAPH_URL=self.server.url,
-            FACEBOOK_GRAPH_VERSION=self.api.version,
-            HTTP_ALLOW_PRIVATE_HOSTS=["127.0.0.1"],
-        )
-        overrides.enable()
-        self.addCleanup(overrides.disable)
 
     def write(self, when, mid="m_1", text="Dzień dobry, kiedy wywóz śmieci?"):
         with time_machine.travel(when, tick=True):

@@ -33,6 +33,21 @@ def _in_thread(function):
     return thread, errors
 
 
+def _hold_a_write(conversation, body):
+    """A writer that adds a message and keeps its transaction open until
+    released: returns (thread, errors, inserted, release)."""
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_writer():
+        with transaction.atomic():
+            services.receive(conversation, body)
+            inserted.set()
+            release.wait(10)
+
+    thread, errors = _in_thread(slow_writer)
+    return thread, errors, inserted, release
+
+
 class MessageOrderTests(TransactionTestCase):
     serialized_rollback = True
 
@@ -40,18 +55,11 @@ class MessageOrderTests(TransactionTestCase):
         gmina = make_gmina("Ordery")
         first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
         second, _, _ = services.open_conversation(gmina, body="Druga sprawa")
-        inserted, release = threading.Event(), threading.Event()
-
-        def slow_writer():
-            with transaction.atomic():
-                services.receive(first, "wolny")
-                inserted.set()
-                release.wait(10)
+        slow, slow_errors, inserted, release = _hold_a_write(first, "wolny")
 
         def quick_writer():
             services.receive(second, "szybki")
 
-        slow, slow_errors = _in_thread(slow_writer)
         self.assertTrue(inserted.wait(10))
         quick, quick_errors = _in_thread(quick_writer)
         time.sleep(0.5)
@@ -70,15 +78,7 @@ class MessageOrderTests(TransactionTestCase):
         gmina, other = make_gmina("Ordery"), make_gmina("Inna")
         first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
         elsewhere, _, _ = services.open_conversation(other, body="Gdzie indziej")
-        inserted, release = threading.Event(), threading.Event()
-
-        def slow_writer():
-            with transaction.atomic():
-                services.receive(first, "wolny")
-                inserted.set()
-                release.wait(10)
-
-        slow, slow_errors = _in_thread(slow_writer)
+        slow, slow_errors, inserted, release = _hold_a_write(first, "wolny")
         self.assertTrue(inserted.wait(10))
         try:
             started = time.monotonic()

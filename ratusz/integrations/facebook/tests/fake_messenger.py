@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
+from django.test import override_settings
+
 from .fake_graph import JsonApiServer, expired_token_error, graph_error
 
 __all__ = ["FakeMessengerServer", "FakeSendApi", "rate_limit_613"]
@@ -151,3 +153,17 @@ class FakeSendApi:
 class FakeMessengerServer(JsonApiServer):
     def __init__(self, api: FakeSendApi | None = None):
         super().__init__(api or FakeSendApi())
+
+
+def use_fake_messenger(testcase) -> FakeMessengerServer:
+    """Start the fake for one test and point the Graph settings at it."""
+    server = FakeMessengerServer().__enter__()
+    testcase.addCleanup(server.__exit__, None, None, None)
+    overrides = override_settings(
+        FACEBOOK_GRAPH_URL=server.url,
+        FACEBOOK_GRAPH_VERSION=server.api.version,
+        HTTP_ALLOW_PRIVATE_HOSTS=["127.0.0.1"],
+    )
+    overrides.enable()
+    testcase.addCleanup(overrides.disable)
+    return server

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 from django.template.loader import render_to_string
-from django.test import override_settings
 
 from ratusz.integrations.facebook.messenger_send import messenger_window
 from ratusz.integrations.facebook.models import FacebookPage
@@ -16,7 +15,7 @@ from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase
 
 from .fake_graph import expired_token_error, graph_error
-from .fake_messenger import FakeMessengerServer, rate_limit_613
+from .fake_messenger import rate_limit_613, use_fake_messenger
 
 PSID = "2468013579"
 START = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -26,16 +25,8 @@ State = Delivery.State
 class SendTestCase(BaseTestCase):
     def setUp(self):
         super().setUp()
-        self.server = FakeMessengerServer().__enter__()
-        self.addCleanup(self.server.__exit__, None, None, None)
+        self.server = use_fake_messenger(self)
         self.api = self.server.api
-        overrides = override_settings(
-            FACEBOOK_GRAPH_URL=self.server.url,
-            FACEBOOK_GRAPH_VERSION="v26.0",
-            HTTP_ALLOW_PRIVATE_HOSTS=["127.0.0.1"],
-        )
-        overrides.enable()
-        self.addCleanup(overrides.disable)
         self.config = FacebookPage.objects.create(
             gmina=self.gmina, page_id=self.api.page_id, access_token=self.api.token
         )

@@ -240,7 +240,8 @@ def auto_reply_text(gmina, opening: datetime | None, question: str, hours=None):
 def maybe_auto_reply(conversation, message):
     """Add the automatic reply if the message came outside office hours.
 
-    Returns the new system message, or None.
+    Returns the new system message, or None. Call outside a transaction: the
+    text (procedure search included) is made before any lock is taken.
     """
     from . import notifications, services
     from .models import Conversation, Message
@@ -254,26 +255,52 @@ def maybe_auto_reply(conversation, message):
     if schedule.is_open(when) or schedule.is_available(when):
         return None
     opening = schedule.next_opening(when)
+    if _replied_before(conversation, schedule, opening):
+        return None
+    body = auto_reply_text(conversation.gmina, opening, message.body, schedule.hours)
+    with transaction.atomic():
+        # Two messages of one evening at once: the other one's reply may
+        # have been written meanwhile; the conversation's lock settles it.
+        services.lock_conversation(conversation.pk)
+        if _replied_before(conversation, schedule, opening):
+            return None
+        reply = services.add_system_message(conversation, body, now=when)
+        # E-mail and Messenger residents get it the way they wrote (the outbox).
+        notifications.on_auto_reply(conversation, reply)
+    return reply
+
+
+def _replied_before(conversation, schedule, opening) -> bool:
+    """An automatic reply in the same closed period (no opening between it
+    and `opening`) already went out."""
+    from .models import Message
+
     earlier = (
         conversation.messages.filter(author=Message.Author.SYSTEM)
         .order_by("-pk")
         .values_list("created_at", flat=True)
         .first()
     )
-    # The same closed period: no opening between the last reply and now.
-    if earlier is not None and schedule.next_opening(earlier) == opening:
-        return None
-    body = auto_reply_text(conversation.gmina, opening, message.body, schedule.hours)
-    reply = services.add_system_message(conversation, body, now=when)
-    # E-mail and Messenger residents get it the way they wrote (the outbox).
-    notifications.on_auto_reply(conversation, reply)
-    return reply
+    return earlier is not None and schedule.next_opening(earlier) == opening
 
 
 def on_resident_wrote(sender, conversation, message, **kwargs):
-    """`signals.resident_wrote` receiver: never fails the resident's message."""
+    """`signals.resident_wrote` receiver: the automatic reply is written once
+    the resident's message is committed, in a transaction of its own.
+
+    Inside the resident's transaction it would hold the gmina's message lock
+    (`services.lock_gmina_messages`) while it reads the office hours and
+    looks for procedures, and every other writer of the gmina would wait.
+    """
+    transaction.on_commit(
+        functools.partial(_auto_reply_committed, conversation, message)
+    )
+
+
+def _auto_reply_committed(conversation, message):
+    """Never fails the resident's message (it is already stored)."""
     try:
-        with transaction.atomic():
-            maybe_auto_reply(conversation, message)
+        return maybe_auto_reply(conversation, message)
     except Exception:
         logger.exception("automatic reply failed for %s", conversation.pk)
+    return None

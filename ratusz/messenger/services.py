@@ -92,7 +92,8 @@ def subject_from(body: str) -> str:
 
 
 def lock_gmina_messages(gmina_id: int) -> None:
-    """Call first in every transaction that adds a message to the gmina.
+    """Call right before adding a message to the gmina, as the transaction's
+    last lock.
 
     Pages catch up with "everything after the last id I saw", which is only
     safe if a gmina's message ids become visible in the order they were
@@ -101,10 +102,26 @@ def lock_gmina_messages(gmina_id: int) -> None:
     the commits would skip the lower id for good. A row lock on the gmina
     (FOR NO KEY UPDATE: other tables may still reference the gmina) makes
     the gmina's writers take turns; SQLite's single writer already does.
+
+    Every writer of the gmina waits for it, so it is held as briefly as
+    possible: the conversation's own row (`lock_conversation`) and its
+    updates come before it, only inserts of new rows and the commit after
+    it. The same order everywhere (conversation, then gmina) also means two
+    writers can never wait for each other.
     """
     list(
         Gmina.objects.select_for_update(no_key=True)
         .filter(pk=gmina_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def lock_conversation(conversation_id: int) -> None:
+    """Writers of one conversation take turns (a retried submit then finds
+    the message its twin stored); call before `lock_gmina_messages`."""
+    list(
+        Conversation.objects.select_for_update(no_key=True)
+        .filter(pk=conversation_id)
         .values_list("pk", flat=True)
     )
 
@@ -151,8 +168,9 @@ def open_conversation(
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
     client_id = valid_client_id(client_id)
-    lock_gmina_messages(gmina.pk)
     if client_id:
+        # The case counter's row lock (next_case_number) makes a retried
+        # submit wait for its twin; the caller checked before that already.
         earlier = (
             Message.objects.filter(
                 conversation__gmina=gmina,
@@ -186,6 +204,7 @@ def open_conversation(
         last_message_at=now,
         last_resident_message_at=now,
     )
+    lock_gmina_messages(gmina.pk)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.RESIDENT,
@@ -220,11 +239,23 @@ def receive(
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
     client_id = valid_client_id(client_id)
-    earlier = _earlier(conversation, client_id, channel, external_id)
-    if earlier is not None:
-        return earlier, False
     try:
         with transaction.atomic():
+            lock_conversation(conversation.pk)
+            # A retried submit finds its twin here (it committed before the
+            # lock let us in).
+            earlier = _earlier(conversation, client_id, channel, external_id)
+            if earlier is not None:
+                return earlier, False
+            changes = {
+                "status": Conversation.Status.OPEN,
+                "resolved_at": None,
+                "last_message_at": now,
+                "last_resident_message_at": now,
+            }
+            Conversation.objects.filter(pk=conversation.pk).update(**changes)
+            for field, value in changes.items():
+                setattr(conversation, field, value)
             lock_gmina_messages(conversation.gmina_id)
             message = Message.objects.create(
                 conversation=conversation,
@@ -236,13 +267,6 @@ def receive(
                 created_at=now,
                 published_at=now,
             )
-            Conversation.objects.filter(pk=conversation.pk).update(
-                status=Conversation.Status.OPEN,
-                resolved_at=None,
-                last_message_at=now,
-                last_resident_message_at=now,
-            )
-            conversation.refresh_from_db()
             _announce(conversation, message)
             signals.resident_wrote.send(
                 sender=Conversation,
@@ -285,12 +309,15 @@ def reply(
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS, field="Odpowiedź")
     client_id = valid_client_id(client_id)
-    lock_gmina_messages(conversation.gmina_id)
+    lock_conversation(conversation.pk)
     earlier = _earlier(conversation, client_id, Message.Channel.STAFF, None)
     if earlier is not None:
         return earlier, False
     if send_at is not None and send_at <= now:
         send_at = None
+    if send_at is None:
+        _mark_replied(conversation, now)
+    lock_gmina_messages(conversation.gmina_id)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.STAFF,
@@ -300,9 +327,10 @@ def reply(
         client_id=client_id,
         created_at=now,
         send_at=send_at,
+        published_at=now if send_at is None else None,
     )
     if send_at is None:
-        _publish_reply(conversation, message, now)
+        _replied(conversation, message)
     else:
         _announce(conversation, message, to_resident=False)
     return message, True
@@ -345,9 +373,9 @@ def add_system_message(conversation: Conversation, body: str, *, now=None) -> Me
     return message
 
 
-def _publish_reply(conversation: Conversation, message: Message, now) -> None:
-    Message.objects.filter(pk=message.pk).update(published_at=now)
-    message.published_at = now
+def _mark_replied(conversation: Conversation, now) -> None:
+    """The conversation's side of a reply the resident sees from `now`."""
+    conversation.refresh_from_db(fields=["status"])
     changes = {"last_message_at": now}
     if conversation.status == Conversation.Status.OPEN:
         changes["status"] = Conversation.Status.WAITING
@@ -356,6 +384,9 @@ def _publish_reply(conversation: Conversation, message: Message, now) -> None:
         first_response_at=now
     )
     conversation.refresh_from_db()
+
+
+def _replied(conversation: Conversation, message: Message) -> None:
     _announce(conversation, message)
     signals.staff_replied.send(
         sender=Conversation, conversation=conversation, message=message
@@ -371,11 +402,11 @@ def publish_due_replies(now=None) -> int:
             published_at__isnull=True, send_at__isnull=False, send_at__lte=now
         )
         .order_by("send_at", "pk")
-        .values_list("pk", "conversation__gmina_id")
+        .values_list("pk", "conversation_id", "conversation__gmina_id")
     )
-    for pk, gmina_id in list(due[:500]):
+    for pk, conversation_id, gmina_id in list(due[:500]):
         with transaction.atomic():
-            lock_gmina_messages(gmina_id)
+            lock_conversation(conversation_id)
             message = (
                 Message.objects.select_for_update()
                 .select_related("conversation")
@@ -384,12 +415,15 @@ def publish_due_replies(now=None) -> int:
             )
             if message is None:  # another worker released it, or staff withdrew it
                 continue
-            _publish_reply(message.conversation, _as_new_message(message), now)
+            _mark_replied(message.conversation, now)
+            lock_gmina_messages(gmina_id)
+            released_message = _as_new_message(message, now)
+            _replied(message.conversation, released_message)
             released += 1
     return released
 
 
-def _as_new_message(draft: Message) -> Message:
+def _as_new_message(draft: Message, now) -> Message:
     """The scheduled reply as a new row, with the draft's attachments.
 
     Its id must come after everything the resident has seen by now: a page
@@ -409,6 +443,7 @@ def _as_new_message(draft: Message) -> Message:
         client_id=client_id,
         created_at=draft.created_at,
         send_at=draft.send_at,
+        published_at=now,
     )
     Attachment.objects.filter(message_id=draft.pk).update(message=released)
     Message.objects.filter(pk=draft.pk).delete()

@@ -283,7 +283,8 @@ def _conversation(request, conversation):
         if form.is_valid():
             message, _created = _store_reply(conversation, form.cleaned_data)
             if _wants_json(request):
-                html = _render_message(message, conversation, request)
+                # No request: the fragment needs none of the page's context.
+                html = _render_message(message, conversation)
                 return JsonResponse({"id": message.pk, "html": html}, status=200)
             return _see_other(f"{conversation_path(conversation)}#w{message.pk}")
         status = 400

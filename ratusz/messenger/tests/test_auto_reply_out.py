@@ -154,7 +154,8 @@ class EmailAutoReplyTests(MailTestCase, ReceiveTestCase):
 class WebFormTests(MailTestCase):
     def test_a_web_form_conversation_gets_no_automatic_email(self):
         with time_machine.travel(EVENING, tick=True):
-            conversation, message = self.open()
+            with self.captureOnCommitCallbacks(execute=True):
+                conversation, message = self.open()
             self.deliver()
         # The reply is on the page…
         (reply,) = system_messages(conversation)
@@ -169,12 +170,13 @@ class WebFormTests(MailTestCase):
         conversation, _ = self.open()  # the web form, any time
         self.deliver()
         with time_machine.travel(EVENING, tick=True):
-            services.receive(
-                conversation,
-                "Odpowiadam e-mailem",
-                channel=Message.Channel.EMAIL,
-                external_id="<w-1@example.org>",
-            )
+            with self.captureOnCommitCallbacks(execute=True):
+                services.receive(
+                    conversation,
+                    "Odpowiadam e-mailem",
+                    channel=Message.Channel.EMAIL,
+                    external_id="<w-1@example.org>",
+                )
             self.deliver()
         self.assertTrue(system_messages(conversation))
         self.assertEqual(auto_replies(self.sink), [])

@@ -90,8 +90,14 @@ class OpeningTests(BaseTestCase):
 
 
 class AutoReplyTests(BaseTestCase):
+    # The automatic reply is written once the resident's message commits.
     def _write(self, text="Kiedy odbiór gabarytów?", **kwargs):
-        return services.open_conversation(self.gmina, body=text, **kwargs)[0]
+        with self.captureOnCommitCallbacks(execute=True):
+            return services.open_conversation(self.gmina, body=text, **kwargs)[0]
+
+    def _receive(self, conversation, text):
+        with self.captureOnCommitCallbacks(execute=True):
+            return services.receive(conversation, text)
 
     def _system(self, conversation):
         return list(
@@ -109,16 +115,16 @@ class AutoReplyTests(BaseTestCase):
         self.assertIsNotNone(replies[0].published_at)
 
         with time_machine.travel(at(2026, 11, 28, 11, 0), tick=False):
-            services.receive(conversation, "Jeszcze jedno pytanie")
+            self._receive(conversation, "Jeszcze jedno pytanie")
         self.assertEqual(len(self._system(conversation)), 1)
 
         with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
-            services.receive(conversation, "W godzinach pracy")
+            self._receive(conversation, "W godzinach pracy")
         self.assertEqual(len(self._system(conversation)), 1)
 
         # A new closed period: a new automatic reply.
         with time_machine.travel(at(2026, 11, 30, 16, 0), tick=False):
-            services.receive(conversation, "Po godzinach")
+            self._receive(conversation, "Po godzinach")
         replies = self._system(conversation)
         self.assertEqual(len(replies), 2)
         self.assertIn("we wtorek 1 grudnia po godz. 7:30", replies[1].body)
@@ -152,7 +158,7 @@ class AutoReplyTests(BaseTestCase):
         self.assertEqual(self._system(conversation), [])
         # After the evening the office is closed again.
         with time_machine.travel(at(2026, 11, 25, 6, 0), tick=False):
-            services.receive(conversation, "Dzień dobry")
+            self._receive(conversation, "Dzień dobry")
         (reply,) = self._system(conversation)
         self.assertIn("w środę 25 listopada po godz. 7:30", reply.body)
 

@@ -8,13 +8,20 @@ and a page reading in between would skip the lower id forever.
 
 import threading
 import time
+from unittest import mock
 
+import time_machine
 from django.db import connection, transaction
 from django.test import TransactionTestCase
 
-from ratusz.messenger import services
+from ratusz.messenger import hours, services
 from ratusz.messenger.models import Message
 from ratusz.test import make_gmina
+
+from .test_hours import at
+
+# Tuesday 24 November 2026 in Warsaw: open at 10:00, closed at 22:00.
+DAY, EVENING = at(2026, 11, 24, 10, 0), at(2026, 11, 24, 22, 0)
 
 
 def _in_thread(function):
@@ -90,9 +97,82 @@ class MessageOrderTests(TransactionTestCase):
         self.assertEqual(slow_errors, [])
 
 
+def _slow_auto_reply_text(entered, release):
+    """hours.auto_reply_text whose first call signals `entered` and waits for
+    `release`; later calls are quick."""
+    real = hours.auto_reply_text
+
+    def slow(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(10)
+        return real(*args, **kwargs)
+
+    return mock.patch.object(hours, "auto_reply_text", slow)
+
+
+class AutoReplyLockTests(TransactionTestCase):
+    """The automatic reply (office hours, procedure search) is written after
+    the resident's message commits: the gmina's other writers never wait
+    for it, and one evening still gets one reply."""
+
+    serialized_rollback = True
+
+    def test_other_writers_do_not_wait_for_an_automatic_reply(self):
+        gmina = make_gmina("Ordery")
+        with time_machine.travel(DAY, tick=True):
+            first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
+            second, _, _ = services.open_conversation(gmina, body="Druga sprawa")
+        with time_machine.travel(EVENING, tick=True):
+            entered, release = threading.Event(), threading.Event()
+            with _slow_auto_reply_text(entered, release):
+                writer, errors = _in_thread(
+                    lambda: services.receive(first, "Kiedy wywóz?")
+                )
+                try:
+                    self.assertTrue(entered.wait(10))
+                    # The first resident's message is stored and visible…
+                    self.assertTrue(
+                        Message.objects.filter(body="Kiedy wywóz?").exists()
+                    )
+                    started = time.monotonic()
+                    services.receive(second, "Nie czekam")
+                    # …and the gmina is not locked while its reply is written.
+                    self.assertLess(time.monotonic() - started, 2)
+                finally:
+                    release.set()
+                    writer.join(10)
+        self.assertEqual(errors, [])
+        self.assertEqual(first.messages.filter(author=Message.Author.SYSTEM).count(), 1)
+
+    def test_two_messages_at_once_get_one_automatic_reply(self):
+        gmina = make_gmina("Ordery")
+        with time_machine.travel(DAY, tick=True):
+            conversation, _, _ = services.open_conversation(gmina, body="Pytanie")
+        with time_machine.travel(EVENING, tick=True):
+            entered, release = threading.Event(), threading.Event()
+            with _slow_auto_reply_text(entered, release):
+                one, one_errors = _in_thread(
+                    lambda: services.receive(conversation, "Pierwsza")
+                )
+                self.assertTrue(entered.wait(10))
+                two, two_errors = _in_thread(
+                    lambda: services.receive(conversation, "Druga")
+                )
+                time.sleep(0.5)
+                release.set()
+                one.join(10)
+                two.join(10)
+        self.assertEqual(one_errors + two_errors, [])
+        self.assertEqual(conversation.messages.count(), 4)
+        self.assertEqual(
+            conversation.messages.filter(author=Message.Author.SYSTEM).count(), 1
+        )
+
+
 # SQLite has one writer for the whole file, so the order holds by itself; the
 # suite's in-memory SQLite also fails a second writer at once instead of
 # letting it wait. These tests exist on PostgreSQL only (the suite allows no
 # skips).
 if connection.vendor != "postgresql":
-    del MessageOrderTests
+    del MessageOrderTests, AutoReplyLockTests

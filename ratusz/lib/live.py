@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from contextlib import asynccontextmanager
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -39,18 +40,40 @@ def group_name(*parts) -> str:
 
 def publish(group: str, **event) -> None:
     """Wake the group's listeners once the current transaction commits."""
-    transaction.on_commit(lambda: _send(group, event))
+    publish_many((group, event))
 
 
-def _send(group: str, event: dict) -> None:
+def publish_many(*events: tuple[str, dict]) -> None:
+    """`publish` for several (group, event) pairs: one trip to the layer's
+    event loop for all of them (each trip costs the request's thread a hop
+    into the loop and back)."""
+    events = tuple(events)
+    transaction.on_commit(lambda: _send(events))
+
+
+def _send(events) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+
+    async def send_all():
+        results = await asyncio.gather(
+            *(
+                layer.group_send(group, {"type": "live.event", **event})
+                for group, event in events
+            ),
+            return_exceptions=True,
+        )
+        for (group, _event), result in zip(events, results, strict=True):
+            if isinstance(result, Exception):
+                # Listeners re-check the database anyway: a lost wake-up
+                # is a delay.
+                logger.warning("live event to %s not sent: %r", group, result)
+
     try:
-        async_to_sync(layer.group_send)(group, {"type": "live.event", **event})
+        async_to_sync(send_all)()
     except Exception:
-        # Listeners re-check the database anyway: a failed wake-up is a delay.
-        logger.warning("live event to %s not sent", group, exc_info=True)
+        logger.warning("live events not sent", exc_info=True)
 
 
 def _keeping_the_connection(function, *args):
@@ -113,6 +136,35 @@ class Listener:
             return await asyncio.wait_for(self.layer.receive(self.channel), timeout)
         except TimeoutError:
             return None
+
+    async def wait_batch(self, timeout: float, *, not_before: float = 0.0) -> list:
+        """The events that came in: wait up to `timeout` seconds for one,
+        then, if it is earlier than `not_before` (time.monotonic()), wait
+        until then and take all that arrived meanwhile.
+
+        A listener that reads the database after each batch then reads at
+        most once per interval however many wake-ups a busy office sends;
+        a lone event is not delayed once the interval since the last read
+        has passed.
+        """
+        event = await self.wait(timeout)
+        if event is None:
+            return []
+        delay = not_before - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return [event, *await self._waiting()]
+
+    async def _waiting(self) -> list:
+        events = []
+        while len(events) < 10_000:
+            try:
+                events.append(
+                    await asyncio.wait_for(self.layer.receive(self.channel), 0.001)
+                )
+            except TimeoutError:
+                break
+        return events
 
 
 @asynccontextmanager

@@ -56,6 +56,9 @@ PER_PAGE = 25
 SAVED_REPLY_ROLES = [Membership.Role.ADMIN, Membership.Role.EDITOR]
 # An SSE stream closes after this long; EventSource reconnects on its own.
 SSE_LIFETIME = 300.0
+# A staff stream reads the database at most this often (seconds) while wake-ups
+# pour in: every resident's message wakes every open inbox of the gmina.
+SSE_SETTLE = 0.25
 SSE_KEEPALIVE = 15.0
 
 
@@ -116,21 +119,12 @@ def fill_placeholders(text: str, conversation: Conversation, user) -> str:
     return text
 
 
-def _publish(conversation: Conversation) -> None:
-    live.publish(
-        services.inbox_group(conversation.gmina_id), conversation=conversation.pk
-    )
-    live.publish(
-        services.conversation_group(conversation.pk), conversation=conversation.pk
-    )
-
-
 def _update(conversation: Conversation, **fields) -> None:
     with transaction.atomic():
         for name, value in fields.items():
             setattr(conversation, name, value)
         conversation.save(update_fields=list(fields))
-        _publish(conversation)
+        services.publish_changed(conversation)
 
 
 # --- the inbox list -----------------------------------------------------------
@@ -674,6 +668,7 @@ async def inbox_events(request, gmina_id):
         async with live.listen(services.inbox_group(gmina_id)) as listener:
             while time.monotonic() - started < SSE_LIFETIME:
                 rows = await live.poll(_inbox_news, gmina_id, last)
+                read_at = time.monotonic()
                 if rows:
                     last = rows[-1][0]
                     resident = sorted(
@@ -685,13 +680,14 @@ async def inbox_events(request, gmina_id):
                     )
                     yield _sse_event(last, {"new": resident})
                     quiet = time.monotonic()
-                event = await listener.wait(
+                events = await listener.wait_batch(
                     min(
                         live.poll_seconds(),
                         max(0.05, SSE_LIFETIME - (time.monotonic() - started)),
-                    )
+                    ),
+                    not_before=read_at + SSE_SETTLE,
                 )
-                if event is not None and not event.get("message"):
+                if any(not event.get("message") for event in events):
                     # A status, assignee or category change: no new id.
                     yield f"data: {json.dumps({'changed': True})}\n\n"
                 elif time.monotonic() - quiet > SSE_KEEPALIVE:
@@ -732,6 +728,7 @@ async def conversation_events(request, pk):
         async with live.listen(*groups) as listener:
             while time.monotonic() - started < SSE_LIFETIME:
                 rows = await live.poll(news, last)
+                read_at = time.monotonic()
                 if rows:
                     last = rows[-1][0]
                     resident = sum(
@@ -739,16 +736,16 @@ async def conversation_events(request, pk):
                     )
                     yield _sse_event(last, {"resident": resident})
                     quiet = time.monotonic()
-                event = await listener.wait(
+                events = await listener.wait_batch(
                     min(
                         live.poll_seconds(),
                         max(0.05, SSE_LIFETIME - (time.monotonic() - started)),
-                    )
+                    ),
+                    not_before=read_at + SSE_SETTLE,
                 )
-                if (
-                    event is not None
-                    and event.get("conversation") == pk
-                    and not event.get("message")
+                if any(
+                    event.get("conversation") == pk and not event.get("message")
+                    for event in events
                 ):
                     yield f"data: {json.dumps({'changed': True})}\n\n"
                 elif time.monotonic() - quiet > SSE_KEEPALIVE:

@@ -471,8 +471,7 @@ def set_status(
     if resolved_in_chat is not None:
         conversation.resolved_in_chat = resolved_in_chat
     conversation.save(update_fields=["status", "resolved_at", "resolved_in_chat"])
-    live.publish(inbox_group(conversation.gmina_id), conversation=conversation.pk)
-    live.publish(conversation_group(conversation.pk), conversation=conversation.pk)
+    publish_changed(conversation)
 
 
 def resident_messages(conversation: Conversation, after_id: int = 0):
@@ -509,10 +508,21 @@ def mark_seen_by_resident(conversation: Conversation, message_id: int) -> None:
 
 
 def _announce(conversation: Conversation, message: Message, *, to_resident=True):
-    live.publish(
-        inbox_group(conversation.gmina_id),
-        conversation=conversation.pk,
-        message=message.pk,
-    )
+    events = [
+        (
+            inbox_group(conversation.gmina_id),
+            {"conversation": conversation.pk, "message": message.pk},
+        )
+    ]
     if to_resident:
-        live.publish(conversation_group(conversation.pk), message=message.pk)
+        events.append((conversation_group(conversation.pk), {"message": message.pk}))
+    live.publish_many(*events)
+
+
+def publish_changed(conversation: Conversation) -> None:
+    """Tell the inbox and the conversation's pages that it changed (status,
+    assignee, category), once the transaction commits."""
+    live.publish_many(
+        (inbox_group(conversation.gmina_id), {"conversation": conversation.pk}),
+        (conversation_group(conversation.pk), {"conversation": conversation.pk}),
+    )

@@ -358,9 +358,14 @@ def _resolve_for_events(request, token):
         return _private(page_not_found(request))
 
 
-def _new_messages(conversation, after_id: int) -> list[tuple[int, str]]:
+def _new_messages(conversation, after_id: int) -> list[tuple[int, str, bool]]:
+    """(id, html, from the office) of what the resident has not seen."""
     return [
-        (message.pk, _render_message(message, conversation))
+        (
+            message.pk,
+            _render_message(message, conversation),
+            message.author != Message.Author.RESIDENT,
+        )
         for message in services.resident_messages(conversation, after_id)[:50]
     ]
 
@@ -391,14 +396,16 @@ async def _stream(conversation, after_id: int, lifetime: float):
     async with live.listen(group) as listener:
         while True:
             batch = await live.poll(_new_messages, conversation, after_id)
-            for message_id, html in batch:
+            for message_id, html, _from_office in batch:
                 yield sse_event(message_id, html)
                 after_id = message_id
                 quiet_since = time.monotonic()
-            if batch:
+            if any(from_office for _id, _html, from_office in batch):
+                # "Seen" marks answers only: the resident's own messages
+                # would cost a write each and tell staff nothing.
                 await live.poll(_mark_seen, conversation, after_id)
-                if len(batch) == 50:
-                    continue
+            if len(batch) == 50:
+                continue
             now = time.monotonic()
             if now >= deadline:
                 return

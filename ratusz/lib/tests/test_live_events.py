@@ -79,9 +79,7 @@ class WaitBatchTests(SimpleTestCase):
             async with live.listen("inbox.1") as listener:
                 await asyncio.to_thread(_wake, "inbox.1", message=1)
                 started = time.monotonic()
-                events = await listener.wait_batch(
-                    1.0, not_before=time.monotonic() - 1
-                )
+                events = await listener.wait_batch(1.0, not_before=time.monotonic() - 1)
                 return events, time.monotonic() - started
 
         events, took = async_to_sync(scenario)()

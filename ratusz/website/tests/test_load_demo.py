@@ -224,3 +224,21 @@ class LoadDemoBesideAnotherSiteTestCase(TestCase):
         self.assertFalse(result.gmina.site.is_default_site)
         r = self.client.get("/", headers={"host": "zawada-gorna.localhost"})
         self.assertContains(r, "Gmina Zawada Górna")
+
+
+@override_settings(
+    MEDIA_ROOT=MEDIA_ROOT,
+    TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+)
+class BackgroundTaskTests(TestCase):
+    def test_it_indexes_the_pages_itself_and_queues_nothing(self):
+        from django_tasks import default_task_backend
+
+        call_command("load_demo", stdout=io.StringIO())
+        # Queued, the updates of one page would race in the worker's threads.
+        self.assertEqual(default_task_backend.results, [])
+        found = ArticlePage.objects.live().search("wodociąg")
+        self.assertIn(
+            "Awaria wodociągu w Dębinie – woda z beczkowozu",
+            [page.title for page in found],
+        )

@@ -57,6 +57,10 @@ CATEGORIES = [
     ("Inwestycje", False),
     ("Rada Gminy", False),
     ("Sport", False),
+    # Matters residents write to the office about (the messenger's inbox).
+    ("Podatki", False),
+    ("Dowody i meldunki", False),
+    ("Dostępność", False),
 ]
 
 MONTHS = ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec",

@@ -114,6 +114,7 @@ PROCEDURES = [
             "razu, także przez internet.</p>",
         ],
         reviewed_on=date(2026, 1, 12),
+        category="Dowody i meldunki",
     ),
     Procedure(
         slug="zameldowanie",
@@ -140,6 +141,7 @@ PROCEDURES = [
             "potwierdza Twój pobyt podpisem na formularzu.</p>",
         ],
         reviewed_on=date(2026, 1, 12),
+        category="Dowody i meldunki",
     ),
     Procedure(
         slug="podatek-od-nieruchomosci",
@@ -171,6 +173,7 @@ PROCEDURES = [
             "indywidualny rachunek podany w decyzji albo w kasie urzędu.</p>",
         ],
         reviewed_on=date(2026, 2, 2),
+        category="Podatki",
     ),
     Procedure(
         slug="deklaracja-odpady",
@@ -412,6 +415,7 @@ PROCEDURES = [
             "PDF lub opisania zdjęcia. Jeśli odmówimy, możesz złożyć skargę, "
             "a potem wniosek do Rzecznika Praw Obywatelskich.</p>",
         ],
+        category="Dostępność",
     ),
     Procedure(
         slug="zaswiadczenie-o-niezaleganiu",
@@ -436,5 +440,6 @@ PROCEDURES = [
             "urzędu. Zaświadczenie odbierzesz osobiście lub dostaniesz pocztą "
             "albo na skrzynkę ePUAP.</p>",
         ],
+        category="Podatki",
     ),
 ]

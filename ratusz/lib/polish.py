@@ -10,9 +10,10 @@ of its words matches some reading in the text.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import queue
 import re
-import threading
 import unicodedata
 
 import morfeusz2
@@ -25,16 +26,23 @@ _STOP_LEMMAS = frozenset(
     {"być", "ten", "to", "który", "oraz", "się", "jak", "czy", "on", "już", "także"}
 )
 _WORD = re.compile(r"\w", re.UNICODE)
-_local = threading.local()
+# Idle analysers. Morfeusz objects are not thread-safe, so each call borrows
+# one; they are not per thread, because under ASGI every request runs in a
+# thread of its own, and each new thread would build a new analyser (tens of
+# MB and a few ms) for one question.
+_idle: queue.SimpleQueue = queue.SimpleQueue()
 
 
-def _analyser() -> morfeusz2.Morfeusz:
-    # Morfeusz objects are not thread-safe; the web server and worker use threads.
-    analyser = getattr(_local, "analyser", None)
-    if analyser is None:
+@contextlib.contextmanager
+def _analyser():
+    try:
+        analyser = _idle.get_nowait()
+    except queue.Empty:
         analyser = morfeusz2.Morfeusz(generate=False, expand_tags=False)
-        _local.analyser = analyser
-    return analyser
+    try:
+        yield analyser
+    finally:
+        _idle.put(analyser)
 
 
 def _clean_lemma(lemma: str) -> str:
@@ -53,7 +61,9 @@ def analyse(text: str) -> list[tuple[str, ...]]:
     by_segment: dict[tuple[int, int], list[str]] = {}
     archaic: dict[tuple[int, int], list[str]] = {}
     stop_segments: set[tuple[int, int]] = set()
-    for start, end, (orth, lemma, tag, _names, qualifiers) in _analyser().analyse(text):
+    with _analyser() as analyser:
+        readings = analyser.analyse(text)
+    for start, end, (orth, lemma, tag, _names, qualifiers) in readings:
         segment = (start, end)
         if not _WORD.search(orth):
             continue

@@ -32,3 +32,31 @@ def pytest_configure(config):
         traveller = time_machine.travel(moment, tick=True)
         traveller.start()
         config.add_cleanup(traveller.stop)
+
+
+def _number_messages_at_once_in_test_transactions():
+    # `Message.seq` is given by a deferred trigger as the inserting transaction
+    # commits (messenger migration 0002). A TestCase never commits: on
+    # PostgreSQL its messages would stay unnumbered, so in its transaction the
+    # trigger runs at each insert instead. The deferred path itself is tested
+    # with real commits (messenger/tests/test_ordering.py).
+    from django.db import connections
+    from django.test import TestCase
+
+    enter_atomics = TestCase._enter_atomics.__func__
+
+    def _enter_atomics(cls):
+        atomics = enter_atomics(cls)
+        for alias in cls._databases_names():
+            connection = connections[alias]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SET CONSTRAINTS messenger_message_commit_seq IMMEDIATE"
+                    )
+        return atomics
+
+    TestCase._enter_atomics = classmethod(_enter_atomics)
+
+
+_number_messages_at_once_in_test_transactions()

@@ -112,7 +112,7 @@ from ratusz.messenger.models import Conversation, Message
 rows = list(
     Message.objects.filter(author=Message.Author.RESIDENT)
     .order_by("pk")
-    .values_list("pk", "conversation__reference", "body")
+    .values_list("pk", "conversation__reference", "body", "seq")
 )
 by_author = {}
 for author in Message.objects.values_list("author", flat=True):
@@ -306,9 +306,10 @@ def measure(label, tmp, server_cmd, env, base, gmina_id, users, password, durati
         for marker, when in c["reply_seen"].items():
             reply_seen[marker] = min(when, reply_seen.get(marker, when))
     stored = []
-    for pk, ref, body in stored_raw["rows"]:
+    for pk, ref, body, seq in stored_raw["rows"]:
         match = MARKER.search(body)
-        stored.append({"id": pk, "ref": ref, "marker": match.group(1) if match else ""})
+        marker = match.group(1) if match else ""
+        stored.append({"id": pk, "ref": ref, "marker": marker, "seq": seq})
     result = summarize(
         sends=merged["sends"],
         retries=merged["retries"],
@@ -443,7 +444,7 @@ def run_reference(tmp: Path) -> dict:
     def dump():
         _status, _headers, body = get(base + "/bench-dump/")
         rows = [
-            (m["id"], m["ref"], m["body"])
+            (m["id"], m["ref"], m["body"], m["id"])
             for m in json.loads(body)
             if m["author"] == "resident"
         ]

@@ -94,17 +94,17 @@ def latency_summary(seconds) -> dict:
 def first_seen(messages, streams) -> dict[int, float]:
     """When some staff stream first showed each resident message.
 
-    `messages`: dicts with "id" and "ref" (the conversation's reference).
-    `streams`: one list per staff stream of events (time, watermark id,
+    `messages`: dicts with "id", "ref" (the conversation's reference) and
+    "seq" (the commit order the inbox follows; the id where there is none).
+    `streams`: one list per staff stream of events (time, watermark seq,
     references of the resident messages in that batch); the first event of
     a stream is its starting watermark (references None).
 
-    The inbox stream sends, for every batch, the highest message id in it and
-    the references of its resident messages. A message is shown by the
-    first event whose id reaches it, provided that event names its
-    conversation: a message whose id the watermark passed before it was
-    committed (an id handed out earlier, committed later) is then correctly
-    counted as not shown by that stream.
+    The inbox stream sends, for every batch, the highest seq in it and the
+    references of its resident messages. A message is shown by the first
+    event whose watermark reaches it, provided that event names its
+    conversation: a message the watermark passed before it was committed is
+    then correctly counted as not shown by that stream.
     """
     seen: dict[int, float] = {}
     for events in streams:
@@ -112,7 +112,7 @@ def first_seen(messages, streams) -> dict[int, float]:
             continue
         ids = [event[1] for event in events]
         for message in messages:
-            index = bisect.bisect_left(ids, message["id"])
+            index = bisect.bisect_left(ids, message.get("seq") or message["id"])
             if index == 0 or index >= len(events):
                 # Before this stream started, or never reached.
                 continue

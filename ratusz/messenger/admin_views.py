@@ -629,11 +629,13 @@ def _sse_event(event_id, data) -> str:
     return f"id: {event_id}\ndata: {json.dumps(data)}\n\n"
 
 
-def _inbox_news(gmina_id, after_id):
+def _inbox_news(gmina_id, after_seq):
+    """The gmina's messages after `after_seq`, in commit order (`Message.seq`:
+    ids of different conversations may commit out of order)."""
     rows = list(
-        Message.objects.filter(conversation__gmina_id=gmina_id, pk__gt=after_id)
-        .order_by("pk")
-        .values_list("pk", "conversation__reference", "author", "internal")[:200]
+        Message.objects.filter(conversation__gmina_id=gmina_id, seq__gt=after_seq)
+        .order_by("seq")
+        .values_list("seq", "conversation__reference", "author", "internal")[:200]
     )
     return rows
 
@@ -654,9 +656,11 @@ async def inbox_events(request, gmina_id):
     if after == 0:
         after = await live.poll(
             lambda: (
-                Message.objects.filter(conversation__gmina_id=gmina_id)
-                .order_by("-pk")
-                .values_list("pk", flat=True)
+                Message.objects.filter(
+                    conversation__gmina_id=gmina_id, seq__isnull=False
+                )
+                .order_by("-seq")
+                .values_list("seq", flat=True)
                 .first()
                 or 0
             )
@@ -674,7 +678,7 @@ async def inbox_events(request, gmina_id):
                     resident = sorted(
                         {
                             ref
-                            for _pk, ref, author, _i in rows
+                            for _seq, ref, author, _i in rows
                             if author == Message.Author.RESIDENT
                         }
                     )

@@ -288,9 +288,9 @@ def on_resident_wrote(sender, conversation, message, **kwargs):
     """`signals.resident_wrote` receiver: the automatic reply is written once
     the resident's message is committed, in a transaction of its own.
 
-    Inside the resident's transaction it would hold the gmina's message lock
-    (`services.lock_gmina_messages`) while it reads the office hours and
-    looks for procedures, and every other writer of the gmina would wait.
+    Inside the resident's transaction it would hold the conversation's lock
+    (and keep the message from the inbox) while it reads the office hours
+    and looks for procedures.
     """
     transaction.on_commit(
         functools.partial(_auto_reply_committed, conversation, message)

@@ -219,6 +219,12 @@ class Message(models.Model):
     # a draft only staff see; `published_at` is set when it goes out.
     send_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The order in which messages became visible, given by the database as
+    # the inserting transaction commits (migration 0002): the inbox reads
+    # "everything after the last `seq` I saw", which the id cannot promise
+    # on PostgreSQL (an id is given at insert, shown at commit). None until
+    # the transaction commits.
+    seq = models.BigIntegerField(null=True, blank=True, editable=False, unique=True)
 
     class Meta:
         ordering = ["id"]

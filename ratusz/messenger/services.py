@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ratusz.gminas.models import Gmina
 from ratusz.lib import live
 
 from . import signals
@@ -91,34 +90,18 @@ def subject_from(body: str) -> str:
     return first_line[: SUBJECT_CHARS - 1].rstrip() + "…"
 
 
-def lock_gmina_messages(gmina_id: int) -> None:
-    """Call right before adding a message to the gmina, as the transaction's
-    last lock.
-
-    Pages catch up with "everything after the last id I saw", which is only
-    safe if a gmina's message ids become visible in the order they were
-    given out. PostgreSQL allocates an id at insert but shows it at commit,
-    so two writers could commit out of order and a listener reading between
-    the commits would skip the lower id for good. A row lock on the gmina
-    (FOR NO KEY UPDATE: other tables may still reference the gmina) makes
-    the gmina's writers take turns; SQLite's single writer already does.
-
-    Every writer of the gmina waits for it, so it is held as briefly as
-    possible: the conversation's own row (`lock_conversation`) and its
-    updates come before it, only inserts of new rows and the commit after
-    it. The same order everywhere (conversation, then gmina) also means two
-    writers can never wait for each other.
-    """
-    list(
-        Gmina.objects.select_for_update(no_key=True)
-        .filter(pk=gmina_id)
-        .values_list("pk", flat=True)
-    )
-
-
 def lock_conversation(conversation_id: int) -> None:
-    """Writers of one conversation take turns (a retried submit then finds
-    the message its twin stored); call before `lock_gmina_messages`."""
+    """Call before adding a message to an existing conversation.
+
+    The conversation's writers take turns until they commit, so its message
+    ids become visible in the order they were given: the resident's page
+    and the staff's conversation view catch up with "everything after the
+    last id I saw" and cannot skip one. A retried submit, waiting here,
+    then finds the message its twin stored. The gmina-wide order the inbox
+    needs is `Message.seq`, given at commit by the database (migration
+    messenger 0002), so writers of different conversations never wait for
+    each other.
+    """
     list(
         Conversation.objects.select_for_update(no_key=True)
         .filter(pk=conversation_id)
@@ -204,7 +187,6 @@ def open_conversation(
         last_message_at=now,
         last_resident_message_at=now,
     )
-    lock_gmina_messages(gmina.pk)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.RESIDENT,
@@ -256,7 +238,6 @@ def receive(
             Conversation.objects.filter(pk=conversation.pk).update(**changes)
             for field, value in changes.items():
                 setattr(conversation, field, value)
-            lock_gmina_messages(conversation.gmina_id)
             message = Message.objects.create(
                 conversation=conversation,
                 author=Message.Author.RESIDENT,
@@ -317,7 +298,6 @@ def reply(
         send_at = None
     if send_at is None:
         _mark_replied(conversation, now)
-    lock_gmina_messages(conversation.gmina_id)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.STAFF,
@@ -341,7 +321,7 @@ def add_note(conversation: Conversation, user, body: str, *, now=None) -> Messag
     """An internal note: staff see it, the resident never does."""
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS, field="Notatka")
-    lock_gmina_messages(conversation.gmina_id)
+    lock_conversation(conversation.pk)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.STAFF,
@@ -360,7 +340,7 @@ def add_note(conversation: Conversation, user, body: str, *, now=None) -> Messag
 def add_system_message(conversation: Conversation, body: str, *, now=None) -> Message:
     """An automatic reply (office hours); it is not a staff response."""
     now = now or timezone.now()
-    lock_gmina_messages(conversation.gmina_id)
+    lock_conversation(conversation.pk)
     message = Message.objects.create(
         conversation=conversation,
         author=Message.Author.SYSTEM,
@@ -402,9 +382,9 @@ def publish_due_replies(now=None) -> int:
             published_at__isnull=True, send_at__isnull=False, send_at__lte=now
         )
         .order_by("send_at", "pk")
-        .values_list("pk", "conversation_id", "conversation__gmina_id")
+        .values_list("pk", "conversation_id")
     )
-    for pk, conversation_id, gmina_id in list(due[:500]):
+    for pk, conversation_id in list(due[:500]):
         with transaction.atomic():
             lock_conversation(conversation_id)
             message = (
@@ -416,7 +396,6 @@ def publish_due_replies(now=None) -> int:
             if message is None:  # another worker released it, or staff withdrew it
                 continue
             _mark_replied(message.conversation, now)
-            lock_gmina_messages(gmina_id)
             released_message = _as_new_message(message, now)
             _replied(message.conversation, released_message)
             released += 1

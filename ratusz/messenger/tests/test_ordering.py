@@ -1,9 +1,11 @@
-"""A gmina's message ids become visible in the order they were given out.
+"""Pages catch up with "everything after the last one I saw", so messages
+must become visible in the order they are numbered.
 
-Pages catch up with "everything after the last id I saw". On PostgreSQL an id
-is allocated at insert and shown at commit: without the gmina lock a second
-writer could commit a higher id while a first one still holds a lower one,
-and a page reading in between would skip the lower id forever.
+On PostgreSQL an id is allocated at insert and shown at commit. Within one
+conversation the writers take turns (`services.lock_conversation`), so ids
+work for the resident's page. Across the gmina (the staff inbox) writers do
+not wait for each other: the inbox follows `Message.seq`, numbered by the
+database inside COMMIT under the gmina's row lock (migration 0002).
 """
 
 import threading
@@ -14,7 +16,7 @@ import time_machine
 from django.db import connection, transaction
 from django.test import TransactionTestCase
 
-from ratusz.messenger import hours, services
+from ratusz.messenger import admin_views, hours, services
 from ratusz.messenger.models import Message
 from ratusz.test import make_gmina
 
@@ -58,17 +60,40 @@ def _hold_a_write(conversation, body):
 class MessageOrderTests(TransactionTestCase):
     serialized_rollback = True
 
-    def test_a_second_writer_waits_until_the_first_commits(self):
+    def test_the_inbox_follows_the_commit_order_without_waiting(self):
         gmina = make_gmina("Ordery")
         first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
         second, _, _ = services.open_conversation(gmina, body="Druga sprawa")
+        start = admin_views._inbox_news(gmina.pk, 0)[-1][0]
         slow, slow_errors, inserted, release = _hold_a_write(first, "wolny")
-
-        def quick_writer():
-            services.receive(second, "szybki")
-
         self.assertTrue(inserted.wait(10))
-        quick, quick_errors = _in_thread(quick_writer)
+        try:
+            started = time.monotonic()
+            services.receive(second, "szybki")
+            # Another conversation's writer does not wait for the slow one…
+            self.assertLess(time.monotonic() - started, 2)
+            news = admin_views._inbox_news(gmina.pk, start)
+            self.assertEqual([ref for _seq, ref, _a, _i in news], [second.reference])
+            seen = news[-1][0]
+        finally:
+            release.set()
+            slow.join(10)
+        self.assertEqual(slow_errors, [])
+        # …and a page that saw the quick one still gets the slow one, although
+        # its id is lower: it was numbered when it committed.
+        slow_id = Message.objects.get(body="wolny").pk
+        self.assertLess(slow_id, Message.objects.get(body="szybki").pk)
+        news = admin_views._inbox_news(gmina.pk, seen)
+        self.assertEqual([ref for _seq, ref, _a, _i in news], [first.reference])
+
+    def test_writers_of_one_conversation_take_turns(self):
+        gmina = make_gmina("Ordery")
+        conversation, _, _ = services.open_conversation(gmina, body="Sprawa")
+        slow, slow_errors, inserted, release = _hold_a_write(conversation, "wolny")
+        self.assertTrue(inserted.wait(10))
+        quick, quick_errors = _in_thread(
+            lambda: services.receive(conversation, "szybki")
+        )
         time.sleep(0.5)
         # The quick one has not committed past the slow one's uncommitted id.
         self.assertFalse(Message.objects.filter(body="szybki").exists())
@@ -78,8 +103,7 @@ class MessageOrderTests(TransactionTestCase):
         quick.join(10)
         self.assertEqual(slow_errors + quick_errors, [])
         slow_id = Message.objects.get(body="wolny").pk
-        quick_id = Message.objects.get(body="szybki").pk
-        self.assertLess(slow_id, quick_id)
+        self.assertLess(slow_id, Message.objects.get(body="szybki").pk)
 
     def test_other_gminas_do_not_wait(self):
         gmina, other = make_gmina("Ordery"), make_gmina("Inna")

@@ -3,13 +3,8 @@
 import os
 
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
 
 from ratusz.website.demo import loader
-
-INLINE_TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-}
 
 
 class Command(BaseCommand):
@@ -26,11 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_password, **options):
-        # Search-index updates inline: queued, the same page's updates would
-        # race each other in the worker's two threads at the first start
-        # (IntegrityError on the index entry, logged by Wagtail).
-        with override_settings(TASKS=INLINE_TASKS):
-            result = loader.load(reset_password=reset_password)
+        result = loader.load(reset_password=reset_password)
         site = result.gmina.site
         host = "127.0.0.1" if site.is_default_site else site.hostname
         base = os.environ.get("SITE_URL") or (

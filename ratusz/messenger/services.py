@@ -151,9 +151,10 @@ def open_conversation(
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
     client_id = valid_client_id(client_id)
+    # The gmina's new conversations take turns on the year's case counter,
+    # so a retried submit waits here and then finds what its twin opened.
+    CaseCounter.objects.select_for_update().get_or_create(gmina=gmina, year=now.year)
     if client_id:
-        # The case counter's row lock (next_case_number) makes a retried
-        # submit wait for its twin; the caller checked before that already.
         earlier = (
             Message.objects.filter(
                 conversation__gmina=gmina,

@@ -105,6 +105,32 @@ class MessageOrderTests(TransactionTestCase):
         slow_id = Message.objects.get(body="wolny").pk
         self.assertLess(slow_id, Message.objects.get(body="szybki").pk)
 
+    def test_a_retried_first_message_opens_one_conversation(self):
+        gmina = make_gmina("Ordery")
+        inserted, release = threading.Event(), threading.Event()
+
+        def slow_first():
+            with transaction.atomic():
+                services.open_conversation(gmina, body="Pytanie", client_id="k" * 16)
+                inserted.set()
+                release.wait(10)
+
+        slow, slow_errors = _in_thread(slow_first)
+        self.assertTrue(inserted.wait(10))
+        retry, retry_errors = _in_thread(
+            lambda: services.open_conversation(
+                gmina, body="Pytanie", client_id="k" * 16
+            )
+        )
+        time.sleep(0.5)
+        self.assertTrue(retry.is_alive())  # it waits for its twin…
+        release.set()
+        slow.join(10)
+        retry.join(10)
+        self.assertEqual(slow_errors + retry_errors, [])
+        # …and finds the conversation it opened.
+        self.assertEqual(gmina.conversations.count(), 1)
+
 
 def _slow_auto_reply_text(entered, release):
     """hours.auto_reply_text whose first call signals `entered` and waits for

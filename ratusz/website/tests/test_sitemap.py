@@ -1,6 +1,7 @@
 """sitemap.xml and robots.txt, one per gmina (site)."""
 
 import lxml.etree
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from ratusz.test import BaseTestCase, make_article, make_category
@@ -42,9 +43,9 @@ class SitemapTestCase(BaseTestCase):
             ],
         )
         lastmod = locations["http://localhost/aktualnosci/zebranie-wiejskie/"]
-        self.assertEqual(
-            lastmod[:10], self.article.last_published_at.date().isoformat()
-        )
+        # The sitemap's dates are the site's (Warsaw) dates, not UTC ones.
+        published = timezone.localtime(self.article.last_published_at)
+        self.assertEqual(lastmod[:10], published.date().isoformat())
 
     def test_it_serves_each_gmina_its_own(self):
         locations = self._locations("brzezie.localhost")

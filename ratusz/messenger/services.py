@@ -356,15 +356,17 @@ def add_system_message(conversation: Conversation, body: str, *, now=None) -> Me
 
 def _mark_replied(conversation: Conversation, now) -> None:
     """The conversation's side of a reply the resident sees from `now`."""
-    conversation.refresh_from_db(fields=["status"])
+    # Under the conversation's lock (the caller took it): what is read here
+    # stays true until the commit.
+    conversation.refresh_from_db()
     changes = {"last_message_at": now}
     if conversation.status == Conversation.Status.OPEN:
         changes["status"] = Conversation.Status.WAITING
+    if conversation.first_response_at is None:
+        changes["first_response_at"] = now
     Conversation.objects.filter(pk=conversation.pk).update(**changes)
-    Conversation.objects.filter(pk=conversation.pk, first_response_at=None).update(
-        first_response_at=now
-    )
-    conversation.refresh_from_db()
+    for field, value in changes.items():
+        setattr(conversation, field, value)
 
 
 def _replied(conversation: Conversation, message: Message) -> None:

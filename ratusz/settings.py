@@ -416,16 +416,21 @@ VAPID_KEY_FILE = VAR_DIR / ".vapid_private_key.pem"
 WEBPUSH_TTL = envint("WEBPUSH_TTL", str(48 * 3600))
 WEBPUSH_TIMEOUT = envint("WEBPUSH_TIMEOUT", "15")
 
-# E-mail
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# E-mail. With no EMAIL_HOST (the embedded set-up of `make run`) outgoing
+# mail is not sent: every message is kept as a file in EMAIL_FOLDER, listed in
+# the admin ("Poczta wychodząca (tryb demonstracyjny)"), and the admin says so
+# on every screen (ratusz/lib/mailbox.py). EMAIL_HOST set: real SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_FOLDER = Path(os.environ.get("EMAIL_FOLDER", VAR_DIR / "mail"))
+EMAIL_KEPT_IN_FOLDER = not EMAIL_HOST
+if EMAIL_KEPT_IN_FOLDER:
+    EMAIL_BACKEND = "ratusz.lib.mailbox.FolderEmailBackend"
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ratusz@localhost")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
-if DEBUG and not os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Messenger e-mail: notifications carry Reply-To sprawa+<token>@<domain> (the
 # gmina's site hostname when no domain is set); mail to napisz@<hostname> or

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from wagtail.models import Page
 
+from ratusz.lib.mailbox import gmina_headers
 from ratusz.outbox.models import Channel
 from ratusz.outbox.transports import Message
 
@@ -209,6 +210,7 @@ def follow_email(follower, token: str | None):
         body=render_to_string(f"emails/{name}-body-text.txt", context),
         from_email=formataddr((gmina.name, address or settings.DEFAULT_FROM_EMAIL)),
         to=[follower.email],
+        headers=gmina_headers(gmina.pk),
     )
     email.attach_alternative(
         render_to_string(f"emails/{name}-body-html.html", context), "text/html"

@@ -9,6 +9,8 @@ class GminasConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
+        from ratusz import checks  # noqa: F401  (registers the deploy checks)
+
         from .models import Category, Gmina, Village
         from .permissions import GminaScopedPermissionPolicy
 

@@ -40,6 +40,7 @@ from wagtail.images.views.bulk_actions.delete import (
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from . import mail_views  # noqa: F401  (registers its admin URLs and menu item)
 from .permissions import scope_pages
 from .views import GminaViewSetGroup
 

@@ -26,7 +26,7 @@ def _check_deploy(tmp_path, **env_overrides):
         DEBUG="0",
         ALLOWED_HOSTS="gmina.example.org",
         SECRET_KEY=secrets.token_urlsafe(60),
-        **env_overrides,
+        **{"EMAIL_HOST": "smtp.example.org", **env_overrides},
     )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -49,3 +49,9 @@ def test_it_fails_the_deploy_checklist_without_https(tmp_path):
     result = _check_deploy(tmp_path, HTTPS="0")
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout
+
+
+def test_it_warns_when_mail_would_only_be_kept_in_a_folder(tmp_path):
+    result = _check_deploy(tmp_path, HTTPS="1", EMAIL_HOST="")
+    assert result.returncode != 0
+    assert "ratusz.W001" in result.stderr + result.stdout

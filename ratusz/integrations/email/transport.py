@@ -7,6 +7,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from ratusz.lib.mailbox import gmina_headers
 from ratusz.outbox.transports import Message, TransportError
 
 
@@ -49,7 +50,11 @@ class Transport:
             address = message.extra.get("to", "")
         if not address:
             raise TransportError("Brak adresu e-mail odbiorcy.", permanent=True)
-        headers = {"Message-ID": message.message_id, **message.headers}
+        headers = {
+            "Message-ID": message.message_id,
+            **gmina_headers(self.gmina.pk),
+            **message.headers,
+        }
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.text,

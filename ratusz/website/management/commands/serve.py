@@ -212,6 +212,13 @@ class Command(BaseCommand):
             f"  Serwer WWW: granian, procesów: {workers}"
             + ("" if no_worker else "; zadania w tle: Huey (publikacja planowana)"),
         ]
+        if settings.EMAIL_KEPT_IN_FOLDER:
+            lines += [
+                "  Poczta: tryb demonstracyjny (brak EMAIL_HOST) – e-maile nie są "
+                "wysyłane,",
+                f"    tylko zapisywane w {settings.EMAIL_FOLDER}/",
+                f"    i widoczne w panelu: {base}/admin/poczta-wychodzaca/",
+            ]
         if host in ("0.0.0.0", "::", ""):
             lines.append(f"  Nasłuch na wszystkich adresach ({host or '0.0.0.0'}).")
         lines += ["  Zatrzymanie: Ctrl+C", ""]

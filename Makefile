@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve test test-sqlite test-postgres lint format bench bench-outbox bench-messenger messages clean
+.PHONY: run serve smoke test test-sqlite test-postgres lint format bench bench-outbox bench-messenger messages clean
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -29,6 +29,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py clear_page_cache -v0
 	$(PY) manage.py serve --port $(PORT)
+
+# The README's `make run` on a clean clone of the committed tree, with a fresh
+# virtualenv from requirements.txt only, then the production units' commands.
+smoke:
+	python3 scripts/smoke_run.py
 
 test: $(VENV)/.installed-dev
 	@scripts/ensure-services.sh

@@ -455,6 +455,10 @@ MESSENGER_ATTACHMENT_MAX_PIXELS = envint("MESSENGER_ATTACHMENT_MAX_PIXELS", "400
 MESSENGER_RATE_PER_IP = envint("MESSENGER_RATE_PER_IP", "10")
 MESSENGER_RATE_PER_GMINA = envint("MESSENGER_RATE_PER_GMINA", "300")
 MESSENGER_BAD_TOKENS_PER_IP = envint("MESSENGER_BAD_TOKENS_PER_IP", "20")
+# One conversation: residents' messages an hour, attachments a day (a valid
+# private link must not become a way to fill the office's disk or inbox).
+MESSENGER_REPLIES_PER_HOUR = envint("MESSENGER_REPLIES_PER_HOUR", "30")
+MESSENGER_UPLOADS_PER_DAY = envint("MESSENGER_UPLOADS_PER_DAY", "20")
 # A resident's live stream (SSE) closes after this many seconds; the browser reconnects.
 MESSENGER_SSE_LIFETIME = envint("MESSENGER_SSE_LIFETIME", "300")
 # Open live streams read the database from a few shared threads, so a web

@@ -87,3 +87,17 @@ def client_ip(request) -> str:
             return str(hop)
         nearest = hop
     return str(nearest)
+
+
+def client_network(request) -> str:
+    """The client as rate limits should count it.
+
+    An IPv4 address is one client. An IPv6 subscriber is usually given a
+    whole /64 and can use any of its 2^64 addresses, so limits count the /64
+    ("2001:db8:1:2::/64"); otherwise one resident with a phone could open as
+    many limits as they like.
+    """
+    address = _parse(client_ip(request))
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address) if address is not None else ""

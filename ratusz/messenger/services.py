@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -508,3 +510,33 @@ def publish_changed(conversation: Conversation) -> None:
         (inbox_group(conversation.gmina_id), {"conversation": conversation.pk}),
         (conversation_group(conversation.pk), {"conversation": conversation.pk}),
     )
+
+
+def resident_limit_reached(
+    conversation, client_id: str | None, with_attachment: bool
+) -> str | None:
+    """Why a resident cannot add to this conversation now (None: they can).
+
+    A retry of a message already stored is never refused (it is answered
+    with what was stored). Counted in the database, so every web process
+    sees the same numbers.
+    """
+    now = timezone.now()
+    mine = Message.objects.filter(
+        conversation=conversation, author=Message.Author.RESIDENT
+    )
+    if client_id and mine.filter(client_id=client_id).exists():
+        return None
+    if (
+        mine.filter(created_at__gte=now - timedelta(hours=1)).count()
+        >= settings.MESSENGER_REPLIES_PER_HOUR
+    ):
+        return "replies"
+    if with_attachment and (
+        Attachment.objects.filter(
+            message__in=mine, message__created_at__gte=now - timedelta(days=1)
+        ).count()
+        >= settings.MESSENGER_UPLOADS_PER_DAY
+    ):
+        return "uploads"
+    return None

@@ -31,6 +31,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -38,10 +39,10 @@ from wagtail.models import Site
 
 from ratusz.gminas.models import Gmina
 from ratusz.lib import live
-from ratusz.lib.client_ip import client_ip
+from ratusz.lib.client_ip import client_network
 from ratusz.website.views import page_not_found
 
-from . import attachments, services
+from . import attachments, challenge, services
 from .forms import CONSENT_VERSION, ReplyForm, WriteForm, consent_text, new_client_id
 from .models import Attachment, Conversation, Message
 
@@ -54,6 +55,25 @@ BAD_TOKEN_PERIOD = 600
 UPLOAD_SLACK = 256 * 1024
 KEEPALIVE_SECONDS = 15
 SSE_RETRY_MS = 3000
+
+
+# services.resident_limit_reached → (field, Polish message).
+_LIMIT_ERRORS = {
+    "replies": (
+        "body",
+        _lazy(
+            "W tej rozmowie wysłano w ciągu godziny bardzo dużo wiadomości. "
+            "Poczekaj chwilę i spróbuj ponownie – tekst został zachowany."
+        ),
+    ),
+    "uploads": (
+        "attachment",
+        _lazy(
+            "Do tej rozmowy dodano dziś już bardzo dużo plików. Wyślij wiadomość "
+            "bez załącznika albo dodaj plik jutro."
+        ),
+    ),
+}
 
 
 class _RateLimited(Exception):
@@ -77,18 +97,17 @@ def _count(key: str, period: int) -> int:
 
 
 def _bad_token_key(request) -> str:
-    return f"messenger:bad-token:{client_ip(request)}"
+    return f"messenger:bad-token:{client_network(request)}"
 
 
 def _find_conversation(request, token: str) -> Conversation:
     """The conversation a private link names, in this site's gmina.
 
-    Raises Http404 for anything else (counted) and _RateLimited once an
-    address has guessed wrong too often.
+    The token is looked up first: a resident's valid link keeps working
+    even when others behind the same address have guessed wrong (a shared
+    network, a neighbour's phone). Anything else raises Http404 (counted),
+    or _RateLimited once the address has guessed wrong too often.
     """
-    key = _bad_token_key(request)
-    if (cache.get(key) or 0) >= settings.MESSENGER_BAD_TOKENS_PER_IP:
-        raise _RateLimited
     gmina = _get_gmina(request)
     conversation = None
     if _TOKEN.fullmatch(token):
@@ -98,10 +117,13 @@ def _find_conversation(request, token: str) -> Conversation:
             .select_related("gmina")
             .first()
         )
-    if conversation is None:
-        _count(key, BAD_TOKEN_PERIOD)
-        raise Http404
-    return conversation
+    if conversation is not None:
+        return conversation
+    if _count(_bad_token_key(request), BAD_TOKEN_PERIOD) > (
+        settings.MESSENGER_BAD_TOKENS_PER_IP
+    ):
+        raise _RateLimited
+    raise Http404
 
 
 def _private(response):
@@ -136,13 +158,17 @@ def _resident(view):
     return wrapped
 
 
-def _rate_limited(request, gmina) -> bool:
-    # Both are counted, so one cannot be used to probe the other.
-    by_ip = _count(f"messenger:write:ip:{client_ip(request)}", RATE_PERIOD)
+def _over_limits(request, gmina) -> tuple[bool, bool]:
+    """(this client's network is over its limit, the gmina is over its own).
+
+    Both are counted, so one cannot be used to probe the other. The first
+    refuses that network; the second only asks a question (`challenge`).
+    """
+    by_network = _count(f"messenger:write:ip:{client_network(request)}", RATE_PERIOD)
     by_gmina = _count(f"messenger:write:gmina:{gmina.pk}", RATE_PERIOD)
     return (
-        by_ip > settings.MESSENGER_RATE_PER_IP
-        or by_gmina > settings.MESSENGER_RATE_PER_GMINA
+        by_network > settings.MESSENGER_RATE_PER_IP,
+        by_gmina > settings.MESSENGER_RATE_PER_GMINA,
     )
 
 
@@ -177,6 +203,7 @@ def write(request):
     gmina = _get_gmina(request)
     form = WriteForm(request.POST or None, initial={"client_id": new_client_id()})
     status = 200
+    over_network, question = False, None
     if request.method == "POST" and form.is_valid():
         if form.is_bot():
             return render(request, "messenger/public/thanks.html")
@@ -185,7 +212,11 @@ def write(request):
         earlier = _earlier_submit(gmina, data["client_id"])
         if earlier is not None:
             return _see_other(conversation_path(earlier))
-        if not _rate_limited(request, gmina):
+        over_network, over_gmina = _over_limits(request, gmina)
+        solved = not over_gmina or challenge.passed(
+            request.POST.get("challenge", ""), request.POST.get("answer", "")
+        )
+        if not over_network and solved:
             notify = form.notify()
             conversation, _message, _created = services.open_conversation(
                 gmina,
@@ -198,17 +229,37 @@ def write(request):
                 client_id=data["client_id"],
             )
             return _see_other(conversation_path(conversation))
-        form.add_error(
-            None,
-            _(
-                "Za dużo wiadomości z tego adresu. Spróbuj ponownie za godzinę "
-                "albo zadzwoń do urzędu."
-            ),
-        )
         status = 429
+        if over_network:
+            form.add_error(
+                None,
+                _(
+                    "Za dużo wiadomości z tego adresu. Spróbuj ponownie za godzinę "
+                    "albo zadzwoń do urzędu."
+                ),
+            )
+        else:
+            question = challenge.new()
+            if request.POST.get("answer", "").strip():
+                form.add_error(
+                    None, _("To nie jest dobra odpowiedź. Spróbuj jeszcze raz.")
+                )
+            else:
+                form.add_error(
+                    None,
+                    _(
+                        "Do urzędu pisze teraz bardzo dużo osób. Aby wysłać "
+                        "wiadomość, odpowiedz na pytanie pod formularzem – to, co "
+                        "wpisano, zostało zachowane."
+                    ),
+                )
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "consent_text": consent_text(gmina)}
+    context = {
+        "form": form,
+        "consent_text": consent_text(gmina),
+        "challenge": question,
+    }
     return render(request, "messenger/public/write.html", context, status=status)
 
 
@@ -280,6 +331,14 @@ def _conversation(request, conversation):
     )
     status = 200
     if request.method == "POST":
+        limit = form.is_valid() and services.resident_limit_reached(
+            conversation,
+            form.cleaned_data["client_id"],
+            form.cleaned_data.get("attachment") is not None,
+        )
+        if limit:
+            # Shown on the field, with what was typed kept in the form.
+            form.add_error(*_LIMIT_ERRORS[limit])
         if form.is_valid():
             message, _created = _store_reply(conversation, form.cleaned_data)
             if _wants_json(request):
@@ -287,7 +346,7 @@ def _conversation(request, conversation):
                 html = _render_message(message, conversation)
                 return JsonResponse({"id": message.pk, "html": html}, status=200)
             return _see_other(f"{conversation_path(conversation)}#w{message.pk}")
-        status = 400
+        status = 429 if limit else 400
         if _wants_json(request):
             errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
             return JsonResponse({"errors": errors}, status=status)

@@ -10,6 +10,11 @@ from django.utils import timezone
 
 from ratusz.messenger import services
 from ratusz.messenger.models import Message
+from ratusz.messenger.tests.test_attachments import (
+    PrivateDirMixin,
+    image_bytes,
+    upload,
+)
 from ratusz.test import BaseTestCase
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -91,9 +96,15 @@ class ConversationPageTests(BaseTestCase):
         response = self.client.get(f"/napisz/r/{secrets.token_urlsafe(32)}/")
         self.assertContains(response, "Za dużo prób", status_code=429)
         self.assertEqual(response["Retry-After"], "600")
-        # Even the right link waits now, so a hit cannot be told from a miss.
-        self.assertEqual(self.client.get(self.url).status_code, 429)
-        self.assertEqual(self.client.get(f"{self.url}zdarzenia/").status_code, 429)
+        # The resident's own link is looked up first: others' wrong guesses
+        # from the same address (a shared network) never lock it. A 256-bit
+        # token cannot be found by guessing, limited or not.
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        self.assertEqual(self.client.get(f"{self.url}zdarzenia/").status_code, 200)
+        self.assertEqual(self.client.post(self.url, {"body": "Dalej"}).status_code, 303)
+        # Guessing goes on being refused, for the whole IPv6 /64 too.
+        response = self.client.get(f"/napisz/r/{secrets.token_urlsafe(32)}/")
+        self.assertEqual(response.status_code, 429)
         # Other addresses are not affected.
         self.assertEqual(
             self.client.get(self.url, REMOTE_ADDR="10.1.1.1").status_code, 200
@@ -158,3 +169,62 @@ class ConversationPageTests(BaseTestCase):
         self.assertFalse(
             self.conversation.messages.filter(body="Bez tokenu CSRF").exists()
         )
+
+
+class ConversationLimitTests(PrivateDirMixin, BaseTestCase):
+    """One valid link cannot flood the office: replies an hour, files a day."""
+
+    def setUp(self):
+        super().setUp()
+        self.conversation, _, _ = services.open_conversation(
+            self.gmina, body="Pierwsze pytanie"
+        )
+        self.url = f"/napisz/r/{self.conversation.token}/"
+
+    @override_settings(MESSENGER_REPLIES_PER_HOUR=3)
+    def test_replies_an_hour_are_limited_and_the_text_is_kept(self):
+        for n in range(2):  # the first message counts too
+            response = self.client.post(
+                self.url, {"body": f"Dopisek {n}", "client_id": f"limit-reply-{n:04d}"}
+            )
+            self.assertEqual(response.status_code, 303)
+        response = self.client.post(
+            self.url, {"body": "Czwarty dopisek", "client_id": "limit-reply-9999"}
+        )
+        self.assertContains(response, "bardzo dużo wiadomości", status_code=429)
+        self.assertContains(response, "Czwarty dopisek", status_code=429)
+        json = self.client.post(
+            self.url,
+            {"body": "Przez skrypt", "client_id": "limit-reply-8888"},
+            HTTP_ACCEPT="application/json",
+        )
+        self.assertEqual(json.status_code, 429)
+        self.assertIn("body", json.json()["errors"])
+        # A retry of a stored message is answered, not refused.
+        again = self.client.post(
+            self.url, {"body": "Dopisek 1", "client_id": "limit-reply-0001"}
+        )
+        self.assertEqual(again.status_code, 303)
+        self.assertEqual(self.conversation.messages.count(), 3)
+        # An hour later the resident can write again.
+        Message.objects.filter(conversation=self.conversation).update(
+            created_at=timezone.now() - timedelta(hours=1, minutes=1)
+        )
+        response = self.client.post(
+            self.url, {"body": "Czwarty dopisek", "client_id": "limit-reply-9999"}
+        )
+        self.assertEqual(response.status_code, 303)
+
+    @override_settings(MESSENGER_UPLOADS_PER_DAY=1)
+    def test_files_a_day_are_limited_but_text_still_goes_through(self):
+        def post(n, with_file=True):
+            data = {"body": f"Zdjęcie {n}", "client_id": f"limit-file-{n:04d}"}
+            if with_file:
+                data["attachment"] = upload("a.png", image_bytes("PNG"), "image/png")
+            return self.client.post(self.url, data)
+
+        self.assertEqual(post(1).status_code, 303)
+        refused = post(2)
+        self.assertContains(refused, "bardzo dużo plików", status_code=429)
+        self.assertContains(refused, "Zdjęcie 2", status_code=429)
+        self.assertEqual(post(3, with_file=False).status_code, 303)

@@ -1,8 +1,10 @@
 """'Napisz do urzędu': the form, its errors, limits and a double submit."""
 
+from django.core import signing
 from django.core.cache import cache
 from django.test import override_settings
 
+from ratusz.messenger import challenge
 from ratusz.messenger.forms import CONSENT_VERSION
 from ratusz.messenger.models import Conversation, Message
 from ratusz.test import BaseTestCase
@@ -141,6 +143,73 @@ class WriteTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 429)
         self.assertEqual(Conversation.objects.count(), 2)
+
+    @override_settings(MESSENGER_RATE_PER_IP=2)
+    def test_an_ipv6_client_is_counted_by_its_64_network(self):
+        for n in range(2):
+            response = self.client.post(
+                URL,
+                {"body": "Pytanie", "client_id": f"ipv6-limit-{n:04d}"},
+                REMOTE_ADDR=f"2001:db8:1:2::{n + 1}",
+            )
+            self.assertEqual(response.status_code, 303)
+        # Another address of the same /64 is the same client...
+        response = self.client.post(
+            URL,
+            {"body": "Pytanie", "client_id": "ipv6-limit-0003"},
+            REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:fffe",
+        )
+        self.assertContains(response, "Za dużo wiadomości", status_code=429)
+        # ...another /64 is another one.
+        response = self.client.post(
+            URL,
+            {"body": "Pytanie", "client_id": "ipv6-limit-0004"},
+            REMOTE_ADDR="2001:db8:1:3::1",
+        )
+        self.assertEqual(response.status_code, 303)
+
+    @override_settings(MESSENGER_RATE_PER_GMINA=2, MESSENGER_RATE_PER_IP=100)
+    def test_a_flooded_gmina_asks_a_question_instead_of_refusing_everyone(self):
+        for n in range(2):
+            self.client.post(
+                URL,
+                {"body": "Spam", "client_id": f"flood-{n:04d}"},
+                REMOTE_ADDR=f"10.0.0.{n + 1}",
+            )
+        form = {"body": "Kiedy odbiór gabarytów?", "client_id": "resident-0001"}
+        response = self.client.post(URL, form, REMOTE_ADDR="10.9.9.9")
+        self.assertContains(response, "odpowiedz na pytanie", status_code=429)
+        self.assertContains(response, "Kiedy odbiór gabarytów?", status_code=429)
+        question = response.context["challenge"]
+        numbers = signing.loads(question.token, salt=challenge.SALT)
+        a, b = numbers["a"], numbers["b"]
+        wrong = self.client.post(
+            URL,
+            {**form, "challenge": question.token, "answer": str(a + b + 1)},
+            REMOTE_ADDR="10.9.9.9",
+        )
+        self.assertContains(wrong, "To nie jest dobra odpowiedź", status_code=429)
+        self.assertEqual(Conversation.objects.count(), 2)
+        right = self.client.post(
+            URL,
+            {**form, "challenge": question.token, "answer": str(a + b)},
+            REMOTE_ADDR="10.9.9.9",
+        )
+        self.assertEqual(right.status_code, 303)
+        self.assertEqual(Conversation.objects.count(), 3)
+        # A solved question cannot be used again by a script.
+        replay = self.client.post(
+            URL,
+            {
+                "body": "Spam",
+                "client_id": "flood-9999",
+                "challenge": question.token,
+                "answer": str(a + b),
+            },
+            REMOTE_ADDR="10.0.0.1",
+        )
+        self.assertEqual(replay.status_code, 429)
+        self.assertEqual(Conversation.objects.count(), 3)
 
     def test_it_needs_csrf(self):
         client = self.client_class(enforce_csrf_checks=True)

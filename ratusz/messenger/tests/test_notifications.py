@@ -25,7 +25,7 @@ ADDRESS = "ala@example.org"
 ALLOWED_HEADERS = {
     "subject", "from", "to", "reply-to", "date", "message-id", "mime-version",
     "content-type", "content-transfer-encoding", "auto-submitted", "in-reply-to",
-    "references",
+    "references", "x-ratusz-gmina",
 }  # fmt: skip
 
 

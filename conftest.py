@@ -1,5 +1,7 @@
 """Suite-wide pytest hooks."""
 
+import pytest
+
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     # The suite must never pass by skipping: a skipped test is a failed run.
@@ -60,3 +62,30 @@ def _number_messages_at_once_in_test_transactions():
 
 
 _number_messages_at_once_in_test_transactions()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with a clean PostgreSQL teardown.
+
+    Threads of browser and live-stream tests (live servers, stream readers)
+    may still hold pooled connections when the run ends; dropping the test
+    database then failed with "being accessed by other users". Before the
+    drop, this process closes its pool and ends its own leftover sessions on
+    the test database (nothing else uses it).
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            connection.close()
+            connection.close_pool()
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [connection.settings_dict["NAME"]],
+                )

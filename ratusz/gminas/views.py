@@ -5,22 +5,26 @@ an id from another gmina in the URL gives 404 whatever the view.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.audit_logging import (
+    LogEntriesView,
+    SiteHistoryReportFilterSet,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
+from wagtail.log_actions import registry as log_action_registry
 from wagtail.permissions import policy_registry
 
 from . import services
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
+from .permissions import history_users, scope_log_entries
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 
@@ -173,22 +177,50 @@ class GminaViewSetGroup(ViewSetGroup):
     )
 
 
+def _visible_log_entries(user):
+    for log_model in log_action_registry.get_log_entry_models():
+        yield scope_log_entries(log_model.objects.viewable_by_user(user), user)
+
+
+def _content_types_for_filter(request):
+    ids = set()
+    for entries in _visible_log_entries(request.user):
+        ids |= entries.get_content_type_ids()
+    return ContentType.objects.filter(pk__in=ids).order_by("model")
+
+
+class SiteHistoryFilterSet(SiteHistoryReportFilterSet):
+    """Wagtail's filters, offering only what the user's own history holds."""
+
+    object_type = ContentTypeFilter(
+        label=_("Typ"),
+        method="filter_object_type",
+        queryset=_content_types_for_filter,
+    )
+
+    def get_users_queryset(self):
+        user = self.request.user
+        ids = set()
+        for entries in _visible_log_entries(user):
+            ids |= entries.get_user_ids()
+        return history_users(user).filter(pk__in=ids).distinct().order_by("username")
+
+    def get_action_choices(self):
+        actions = set()
+        for entries in _visible_log_entries(self.request.user):
+            actions |= set(entries.get_actions())
+        return [a for a in log_action_registry.get_choices() if a[0] in actions]
+
+
 class SiteHistoryView(LogEntriesView):
-    """Wagtail's site history without other gminas' settings, villages, categories.
+    """Wagtail's site history (and its exports) limited to the user's gminas.
 
     Wagtail shows a model's log entries to anyone holding a Django permission
-    on that model, and ours are global (see permissions.py).
+    on that model, and ours are global (see permissions.py); its user filter
+    lists everyone who ever logged anything.
     """
 
+    filterset_class = SiteHistoryFilterSet
+
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        user = self.request.user
-        if queryset.model is not ModelLogEntry or user.is_superuser:
-            return queryset
-        for model in (Gmina, Village, Category):
-            own = [str(pk) for pk in _scoped(model, user).values_list("pk", flat=True)]
-            queryset = queryset.exclude(
-                Q(content_type=ContentType.objects.get_for_model(model))
-                & ~Q(object_id__in=own)
-            )
-        return queryset
+        return scope_log_entries(super().filter_queryset(queryset), self.request.user)

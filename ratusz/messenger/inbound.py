@@ -372,14 +372,27 @@ def _facebook(event: InboundEvent) -> str:
 
     data = json.loads(event.payload)
     page_id, messaging = str(data.get("page_id") or ""), data.get("event") or {}
-    config = (
-        FacebookPage.objects.filter(page_id=page_id).select_related("gmina").first()
+    # Exactly one gmina, or nobody: a Page id matching several gminas (rows
+    # saved before ids were unique) must not pick one of them.
+    configs = (
+        list(FacebookPage.objects.filter(page_id=page_id).select_related("gmina")[:2])
         if page_id
-        else None
+        else []
     )
-    if config is None:
+    if len(configs) != 1:
+        logger.warning(
+            "Messenger event %s for page %r refused: %s gminas have that page",
+            event.external_id,
+            page_id,
+            len(configs) or "no",
+        )
+        if configs:
+            raise Unprocessable(
+                f"Strona o identyfikatorze {page_id} jest przypisana do kilku gmin; "
+                "wiadomość nie została nikomu przekazana."
+            )
         raise Unprocessable(f"Żadna gmina nie ma strony o identyfikatorze {page_id}.")
-    gmina = config.gmina
+    gmina = configs[0].gmina
     event.gmina = gmina
     psid = str((messaging.get("sender") or {}).get("id") or "")
     message = messaging.get("message") or {}

@@ -4,9 +4,16 @@ Every view loads its rows through the model's GminaScopedPermissionPolicy, so
 an id from another gmina in the URL gives 404 whatever the view.
 """
 
+from functools import partial
+
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
@@ -21,7 +28,7 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.permissions import policy_registry
 
-from . import services
+from . import services, tasks
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
 from .permissions import history_users, scope_log_entries
@@ -90,7 +97,33 @@ class EditGminaView(ScopedEditView):
         if "name" in self.form.changed_data:
             # Group, collection and workflow names carry the gmina's name.
             services.sync_groups(gmina)
+        if "email" in self.form.changed_data and services.email_changed(gmina):
+            transaction.on_commit(partial(tasks.send_email_confirmation, gmina.pk))
+            messages.info(
+                self.request,
+                _(
+                    "Na adres %(email)s wysłaliśmy link potwierdzający. Dopóki ktoś "
+                    "go nie otworzy, e-maile na ten adres nie trafiają do rozmów."
+                )
+                % {"email": gmina.email},
+            )
         return gmina
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """The link sent to a gmina's new address (GET asks, POST confirms)."""
+    try:
+        gmina = services.check_email_confirmation(token)
+        if request.method == "POST":
+            services.confirm_email(token)
+            return render(request, "gminas/email_confirmed.html", {"gmina": gmina})
+    except services.EmailNotConfirmed:
+        return render(request, "gminas/email_confirm_invalid.html", status=404)
+    except services.EmailTaken:
+        return render(request, "gminas/email_confirm_taken.html", status=409)
+    return render(request, "gminas/email_confirm.html", {"confirmed_gmina": gmina})
 
 
 class GminaViewSet(ScopedViewSet):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.views.chooser import BrowseView
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.reports.audit_logging import (
     LogEntriesView,
@@ -26,12 +27,13 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from . import services, tasks
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
-from .permissions import history_users, scope_log_entries
+from .permissions import history_users, page_scope, scope_log_entries
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 
@@ -257,3 +259,30 @@ class SiteHistoryView(LogEntriesView):
 
     def filter_queryset(self, queryset):
         return scope_log_entries(super().filter_queryset(queryset), self.request.user)
+
+
+def _may_open_in_chooser(user, page_id) -> bool:
+    """Whether the page chooser may open `page_id` (and name it) for the user:
+    a page of their gminas, or an ancestor of one (the tree's root)."""
+    scope = page_scope(user)
+    page = Page.objects.filter(pk=page_id).only("path").first()
+    if scope is None or page is None:
+        return True  # a superuser; or no such page, which Wagtail answers
+    if Page.objects.filter(scope, pk=page.pk).exists():
+        return True
+    roots = Gmina.objects.for_user(user).values_list("site__root_page__path", flat=True)
+    return any(root.startswith(page.path) for root in roots)
+
+
+class OwnGminaPageBrowseView(BrowseView):
+    """Wagtail's page chooser, which does not open another gmina's page.
+
+    The pages it lists pass construct_page_chooser_queryset (see
+    wagtail_hooks), but the page it browses, named in its heading, is taken
+    from the URL as is: another gmina's draft title would show.
+    """
+
+    def get(self, request, parent_page_id=None):
+        if parent_page_id and not _may_open_in_chooser(request.user, parent_page_id):
+            raise Http404
+        return super().get(request, parent_page_id)

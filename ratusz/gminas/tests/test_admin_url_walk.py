@@ -70,7 +70,6 @@ NOT_FOR_STAFF_WALK = {"wagtailadmin_error_test"}
 # should be taken off this list.
 KNOWN_WAGTAIL_LEAKS = {
     "move_confirm",
-    "wagtailadmin_choose_page_child",
     "task_chooser",
     "task_chooser_results",
     "task_chosen",

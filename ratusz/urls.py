@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from ratusz.fans import urls as fans_urls
 from ratusz.gminas import admin_urls as gminas_admin_urls
+from ratusz.gminas import urls as gminas_urls
 from ratusz.integrations.facebook import messenger_webhook
 from ratusz.integrations.sms import urls as sms_urls
 from ratusz.integrations.webpush import urls as webpush_urls
@@ -24,6 +25,7 @@ urlpatterns = [
     path("dokumenty/", include(wagtaildocs_urls)),
     path("", include(webpush_urls)),
     path("sms/", include(sms_urls)),
+    path("", include(gminas_urls)),
     path(
         "integracje/facebook/messenger/",
         messenger_webhook.webhook,

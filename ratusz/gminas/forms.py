@@ -70,6 +70,20 @@ class GminaForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         restrict_images(self, self.for_user)
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not email or "email" not in self.changed_data:
+            return email
+        others = Gmina.objects.exclude(pk=self.instance.pk)
+        if others.filter(Q(email__iexact=email) | Q(inbound_email__iexact=email)):
+            raise forms.ValidationError(
+                _(
+                    "Ten adres e-mail ma już inna gmina. Adres, na który mieszkańcy "
+                    "piszą do urzędu, może należeć tylko do jednej gminy."
+                )
+            )
+        return email
+
 
 class CreateGminaForm(WagtailAdminModelForm):
     """A new gmina: its name and the host name its site answers on."""

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -70,7 +71,15 @@ class Gmina(models.Model):
     )
     address = models.TextField("adres urzędu", blank=True)
     phone = models.CharField("telefon", max_length=40, blank=True)
-    email = models.EmailField("e-mail", blank=True)
+    email = models.EmailField(
+        "e-mail",
+        blank=True,
+        help_text="Adres urzędu. Wiadomości od mieszkańców na ten adres trafiają do "
+        "rozmów dopiero po potwierdzeniu go linkiem, który na niego wyślemy.",
+    )
+    # `email` once its owner opened the link sent to it: the only address
+    # (besides napisz@<hostname>) whose mail opens this gmina's conversations.
+    inbound_email = models.EmailField(blank=True, editable=False)
     office_hours = models.TextField("godziny pracy urzędu", blank=True)
     bip_url = models.URLField("adres BIP", blank=True)
     epuap_address = models.CharField("adres skrzynki ePUAP", max_length=120, blank=True)
@@ -94,6 +103,14 @@ class Gmina(models.Model):
         verbose_name = "gmina"
         verbose_name_plural = "gminy"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("inbound_email"),
+                condition=~models.Q(inbound_email=""),
+                name="gminas_gmina_unique_inbound_email",
+                violation_error_message="Ten adres e-mail należy już do innej gminy.",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -130,6 +147,9 @@ class Gmina(models.Model):
     @property
     def root_page(self):
         return self.site.root_page
+
+    def email_awaits_confirmation(self) -> bool:
+        return bool(self.email) and self.email.lower() != self.inbound_email.lower()
 
 
 class Membership(models.Model):

@@ -8,12 +8,18 @@ the missing half: a model permission counts only for the gminas that the user
 administers.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import ModelLogEntry, Page, PageLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
-from .models import Gmina, Membership
+from .models import Category, Gmina, Membership, User, Village
 
 # Who may connect the gmina's social network accounts (Facebook, Mastodon).
 NETWORK_ROLES = [Membership.Role.ADMIN, Membership.Role.EDITOR]
@@ -48,6 +54,57 @@ def page_scope(user) -> Q | None:
 def scope_pages(pages: QuerySet, user) -> QuerySet:
     scope = page_scope(user)
     return pages if scope is None else pages.filter(scope)
+
+
+# Log entries of these models are shown to staff of the object's gmina; the
+# actions are those that make an object "one of the user's" under its policy.
+_LOGGED_MODELS = {
+    Gmina: ["add", "change", "delete", "view"],
+    Village: ["add", "change", "delete", "view"],
+    Category: ["add", "change", "delete", "view"],
+}
+_LOGGED_FILES = ["add", "change", "delete", "choose"]
+
+
+def _logged_models():
+    return {
+        **_LOGGED_MODELS,
+        get_image_model(): _LOGGED_FILES,
+        get_document_model(): _LOGGED_FILES,
+    }
+
+
+def scope_log_entries(entries: QuerySet, user) -> QuerySet:
+    """Keep the history entries about the user's own gminas (superusers: all).
+
+    Wagtail shows a model's log entries to anyone holding a Django permission
+    on that model, and ours are global. Pages count within the gminas' trees;
+    other models only when their policy puts the object in one of the user's
+    gminas. Anything else (a model not listed, an object since deleted, a
+    log model we do not know) is hidden from staff.
+    """
+    if user.is_active and user.is_superuser:
+        return entries
+    if entries.model is PageLogEntry:
+        return entries.filter(page__in=scope_pages(Page.objects.all(), user))
+    if entries.model is not ModelLogEntry:
+        return entries.none()
+    allowed = Q(pk__in=[])
+    for model, actions in _logged_models().items():
+        policy = policy_registry.get_by_type(model)
+        own = policy.instances_user_has_any_permission_for(user, actions)
+        allowed |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=own.annotate(key=Cast("pk", CharField())).values("key"),
+        )
+    return entries.filter(allowed)
+
+
+def history_users(user) -> QuerySet:
+    """Who may be named in the user's site-history filter: their gminas' staff."""
+    if user.is_active and user.is_superuser:
+        return User.objects.all()
+    return User.objects.filter(memberships__gmina__in=Gmina.objects.for_user(user))
 
 
 class GminaScopedPermissionPolicy(ModelPermissionPolicy):

@@ -8,8 +8,16 @@ gmina's editors and administrators; editors and administrators hold
 `publish_page`, which Wagtail lets them use directly.
 """
 
+from datetime import timedelta
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -260,3 +268,101 @@ def remove_member(gmina: Gmina, user) -> None:
     """Take away the user's role in `gmina`; their roles elsewhere stay."""
     Membership.objects.filter(gmina=gmina, user=user).delete()
     user.groups.remove(*Group.objects.filter(gmina_role__gmina=gmina))
+
+
+# The gmina's e-mail address as an inbox -----------------------------------
+
+EMAIL_CONFIRMATION_SALT = "ratusz.gminas.confirm-email"
+EMAIL_CONFIRMATION_TTL = timedelta(days=3)
+
+
+class EmailNotConfirmed(Exception):
+    """The link is broken, expired, or no longer names the gmina's address."""
+
+
+class EmailTaken(Exception):
+    """Another gmina confirmed the address first."""
+
+
+def email_confirmation_token(gmina: Gmina, address: str) -> str:
+    return signing.dumps(
+        {"gmina": gmina.pk, "email": address.lower()}, salt=EMAIL_CONFIRMATION_SALT
+    )
+
+
+def email_changed(gmina: Gmina) -> bool:
+    """Stop routing mail to an address the gmina left; ask to confirm the new one.
+
+    Called after the gmina's settings were saved. Mail to the new address
+    opens no conversations until the link sent to it is opened (otherwise any
+    gmina's administrator could take another gmina's mail by typing its
+    address). Returns whether a link should be sent (tasks.send_email_confirmation,
+    after commit).
+    """
+    if gmina.inbound_email and not gmina.email_awaits_confirmation():
+        return False
+    if gmina.inbound_email:
+        gmina.inbound_email = ""
+        gmina.save(update_fields=["inbound_email"])
+    return bool(gmina.email)
+
+
+def send_email_confirmation(gmina_id: int) -> None:
+    """Send the link confirming the gmina's address, unless it needs none now."""
+    gmina = Gmina.objects.select_related("site").filter(pk=gmina_id).first()
+    if gmina is not None and gmina.email_awaits_confirmation():
+        token = email_confirmation_token(gmina, gmina.email)
+        email_confirmation(gmina, token).send(fail_silently=False)
+
+
+def email_confirmation(gmina: Gmina, token: str):
+    """The e-mail asking whoever reads the gmina's address to confirm it."""
+    context = {
+        "gmina": gmina,
+        "confirm_url": gmina.site.root_url.rstrip("/")
+        + reverse("gminas-confirm-email", args=[token]),
+        "days": EMAIL_CONFIRMATION_TTL.days,
+    }
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    subject = render_to_string("emails/gmina-email-confirm-subject.txt", context)
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string("emails/gmina-email-confirm-body-text.txt", context),
+        from_email=formataddr((gmina.name, sender or settings.DEFAULT_FROM_EMAIL)),
+        to=[gmina.email],
+    )
+    email.attach_alternative(
+        render_to_string("emails/gmina-email-confirm-body-html.html", context),
+        "text/html",
+    )
+    return email
+
+
+def check_email_confirmation(token: str) -> Gmina:
+    """The gmina whose current address the link names (EmailNotConfirmed if none)."""
+    try:
+        data = signing.loads(
+            token,
+            salt=EMAIL_CONFIRMATION_SALT,
+            max_age=EMAIL_CONFIRMATION_TTL.total_seconds(),
+        )
+        gmina = Gmina.objects.get(pk=data["gmina"])
+    except (signing.BadSignature, Gmina.DoesNotExist, KeyError, TypeError):
+        raise EmailNotConfirmed from None
+    if not gmina.email or gmina.email.lower() != data["email"]:
+        raise EmailNotConfirmed  # the address changed since the link was sent
+    return gmina
+
+
+def confirm_email(token: str) -> Gmina:
+    """Make the gmina's address its inbox (EmailNotConfirmed, EmailTaken)."""
+    with transaction.atomic():
+        gmina = check_email_confirmation(token)
+        gmina = Gmina.objects.select_for_update().get(pk=gmina.pk)
+        gmina.inbound_email = gmina.email
+        try:
+            with transaction.atomic():
+                gmina.save(update_fields=["inbound_email"])
+        except IntegrityError:
+            raise EmailTaken from None
+    return gmina

@@ -4,23 +4,36 @@ Every view loads its rows through the model's GminaScopedPermissionPolicy, so
 an id from another gmina in the URL gives 404 whatever the view.
 """
 
+from functools import partial
+
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.views.chooser import BrowseView
 from wagtail.admin.views.generic import history, usage
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.audit_logging import (
+    LogEntriesView,
+    SiteHistoryReportFilterSet,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
+from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from . import services
+from . import services, tasks
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
+from .permissions import history_users, page_scope, scope_log_entries
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 
@@ -86,7 +99,33 @@ class EditGminaView(ScopedEditView):
         if "name" in self.form.changed_data:
             # Group, collection and workflow names carry the gmina's name.
             services.sync_groups(gmina)
+        if "email" in self.form.changed_data and services.email_changed(gmina):
+            transaction.on_commit(partial(tasks.send_email_confirmation, gmina.pk))
+            messages.info(
+                self.request,
+                _(
+                    "Na adres %(email)s wysłaliśmy link potwierdzający. Dopóki ktoś "
+                    "go nie otworzy, e-maile na ten adres nie trafiają do rozmów."
+                )
+                % {"email": gmina.email},
+            )
         return gmina
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """The link sent to a gmina's new address (GET asks, POST confirms)."""
+    try:
+        gmina = services.check_email_confirmation(token)
+        if request.method == "POST":
+            services.confirm_email(token)
+            return render(request, "gminas/email_confirmed.html", {"gmina": gmina})
+    except services.EmailNotConfirmed:
+        return render(request, "gminas/email_confirm_invalid.html", status=404)
+    except services.EmailTaken:
+        return render(request, "gminas/email_confirm_taken.html", status=409)
+    return render(request, "gminas/email_confirm.html", {"confirmed_gmina": gmina})
 
 
 class GminaViewSet(ScopedViewSet):
@@ -173,22 +212,77 @@ class GminaViewSetGroup(ViewSetGroup):
     )
 
 
+def _visible_log_entries(user):
+    for log_model in log_action_registry.get_log_entry_models():
+        yield scope_log_entries(log_model.objects.viewable_by_user(user), user)
+
+
+def _content_types_for_filter(request):
+    ids = set()
+    for entries in _visible_log_entries(request.user):
+        ids |= entries.get_content_type_ids()
+    return ContentType.objects.filter(pk__in=ids).order_by("model")
+
+
+class SiteHistoryFilterSet(SiteHistoryReportFilterSet):
+    """Wagtail's filters, offering only what the user's own history holds."""
+
+    object_type = ContentTypeFilter(
+        label=_("Typ"),
+        method="filter_object_type",
+        queryset=_content_types_for_filter,
+    )
+
+    def get_users_queryset(self):
+        user = self.request.user
+        ids = set()
+        for entries in _visible_log_entries(user):
+            ids |= entries.get_user_ids()
+        return history_users(user).filter(pk__in=ids).distinct().order_by("username")
+
+    def get_action_choices(self):
+        actions = set()
+        for entries in _visible_log_entries(self.request.user):
+            actions |= set(entries.get_actions())
+        return [a for a in log_action_registry.get_choices() if a[0] in actions]
+
+
 class SiteHistoryView(LogEntriesView):
-    """Wagtail's site history without other gminas' settings, villages, categories.
+    """Wagtail's site history (and its exports) limited to the user's gminas.
 
     Wagtail shows a model's log entries to anyone holding a Django permission
-    on that model, and ours are global (see permissions.py).
+    on that model, and ours are global (see permissions.py); its user filter
+    lists everyone who ever logged anything.
     """
 
+    filterset_class = SiteHistoryFilterSet
+
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        user = self.request.user
-        if queryset.model is not ModelLogEntry or user.is_superuser:
-            return queryset
-        for model in (Gmina, Village, Category):
-            own = [str(pk) for pk in _scoped(model, user).values_list("pk", flat=True)]
-            queryset = queryset.exclude(
-                Q(content_type=ContentType.objects.get_for_model(model))
-                & ~Q(object_id__in=own)
-            )
-        return queryset
+        return scope_log_entries(super().filter_queryset(queryset), self.request.user)
+
+
+def _may_open_in_chooser(user, page_id) -> bool:
+    """Whether the page chooser may open `page_id` (and name it) for the user:
+    a page of their gminas, or an ancestor of one (the tree's root)."""
+    scope = page_scope(user)
+    page = Page.objects.filter(pk=page_id).only("path").first()
+    if scope is None or page is None:
+        return True  # a superuser; or no such page, which Wagtail answers
+    if Page.objects.filter(scope, pk=page.pk).exists():
+        return True
+    roots = Gmina.objects.for_user(user).values_list("site__root_page__path", flat=True)
+    return any(root.startswith(page.path) for root in roots)
+
+
+class OwnGminaPageBrowseView(BrowseView):
+    """Wagtail's page chooser, which does not open another gmina's page.
+
+    The pages it lists pass construct_page_chooser_queryset (see
+    wagtail_hooks), but the page it browses, named in its heading, is taken
+    from the URL as is: another gmina's draft title would show.
+    """
+
+    def get(self, request, parent_page_id=None):
+        if parent_page_id and not _may_open_in_chooser(request.user, parent_page_id):
+            raise Http404
+        return super().get(request, parent_page_id)

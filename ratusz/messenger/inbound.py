@@ -16,7 +16,9 @@ E-mail threading, first match wins: the token in a plus-address
 References naming one of our notification Message-IDs or an earlier e-mail
 of the resident — only when the sender is the conversation's address, since
 Message-IDs can be guessed; then, for mail to a gmina's inbox address
-(`napisz@<hostname>` or the gmina's own e-mail), a new conversation.
+(`napisz@<hostname>` or the gmina's own e-mail once confirmed by the link
+sent to it), a new conversation; an address naming several gminas is
+refused.
 Anything else, and automatic mail (auto-replies, bounces), is dropped with a
 log line.
 """
@@ -34,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -108,7 +111,12 @@ def _header_value(raw: bytes, name: bytes) -> str:
 def accepts_address(address: str) -> bool:
     """Whether mail to `address` is ours to take (the SMTP server's RCPT)."""
     address = (address or "").strip()
-    return bool(_token_in(address) or _inbox_gmina([address]))
+    if _token_in(address):
+        return True
+    try:
+        return _inbox_gmina([address]) is not None
+    except AmbiguousInbox:
+        return False
 
 
 @transaction.atomic
@@ -198,24 +206,43 @@ def _token_in(address: str) -> str:
     return token if _TOKEN.fullmatch(token) else ""
 
 
+class AmbiguousInbox(Exception):
+    """An address that names several gminas' inboxes: mail to it goes nowhere."""
+
+
+def _inbox_gminas(address: str) -> list[Gmina]:
+    """The gminas (at most two, enough to tell) whose inbox `address` is."""
+    local, _, domain = address.strip().lower().partition("@")
+    if not domain:
+        return []
+    # napisz@<hostname>, or the e-mail address the gmina confirmed by its link
+    # (never one only typed into the settings: see gminas.services.email_changed).
+    named = Q(inbound_email__iexact=address.strip())
+    if local == settings.MESSENGER_INBOX_LOCALPART.lower():
+        named |= Q(site__hostname__iexact=domain)
+    return list(Gmina.objects.filter(named).order_by("pk")[:2])
+
+
 def _inbox_gmina(addresses) -> Gmina | None:
-    inbox = settings.MESSENGER_INBOX_LOCALPART.lower()
+    """The one gmina whose inbox the mail was sent to (None: no inbox).
+
+    Raises AmbiguousInbox when an address names more than one gmina (sites
+    sharing a host name on different ports): the mail is refused, never
+    given to whichever the database lists first.
+    """
+    found = None
     for address in addresses:
-        local, _, domain = address.lower().partition("@")
-        if not domain:
-            continue
-        if local == inbox:
-            gmina = (
-                Gmina.objects.filter(site__hostname__iexact=domain)
-                .select_related("site")
-                .first()
+        gminas = _inbox_gminas(address)
+        if len(gminas) > 1:
+            logger.warning(
+                "inbound e-mail to %r refused: it names gminas %s",
+                address,
+                [g.pk for g in gminas],
             )
-            if gmina is not None:
-                return gmina
-        gmina = Gmina.objects.filter(email__iexact=address).first()
-        if gmina is not None:
-            return gmina
-    return None
+            raise AmbiguousInbox(address)
+        if gminas and found is None:
+            found = gminas[0]
+    return found
 
 
 def _by_token(recipients: list[str]) -> Conversation | None:
@@ -287,7 +314,13 @@ def _email(event: InboundEvent) -> str:
         if created and parsed.attachments:
             _attachment_note(conversation)
         return ""
-    gmina = _inbox_gmina(parsed.recipients)
+    try:
+        gmina = _inbox_gmina(parsed.recipients)
+    except AmbiguousInbox as error:
+        raise Unprocessable(
+            f"Adres {str(error)[:254]} pasuje do skrzynek kilku gmin; wiadomości "
+            "nie przekazano żadnej."
+        ) from None
     if gmina is None:
         logger.info("inbound e-mail %s matches nothing: dropped", event.external_id)
         return "Pominięto: adres nie pasuje do żadnej rozmowy ani skrzynki gminy."
@@ -372,14 +405,27 @@ def _facebook(event: InboundEvent) -> str:
 
     data = json.loads(event.payload)
     page_id, messaging = str(data.get("page_id") or ""), data.get("event") or {}
-    config = (
-        FacebookPage.objects.filter(page_id=page_id).select_related("gmina").first()
+    # Exactly one gmina, or nobody: a Page id matching several gminas (rows
+    # saved before ids were unique) must not pick one of them.
+    configs = (
+        list(FacebookPage.objects.filter(page_id=page_id).select_related("gmina")[:2])
         if page_id
-        else None
+        else []
     )
-    if config is None:
+    if len(configs) != 1:
+        logger.warning(
+            "Messenger event %s for page %r refused: %s gminas have that page",
+            event.external_id,
+            page_id,
+            len(configs) or "no",
+        )
+        if configs:
+            raise Unprocessable(
+                f"Strona o identyfikatorze {page_id} jest przypisana do kilku gmin; "
+                "wiadomość nie została nikomu przekazana."
+            )
         raise Unprocessable(f"Żadna gmina nie ma strony o identyfikatorze {page_id}.")
-    gmina = config.gmina
+    gmina = configs[0].gmina
     event.gmina = gmina
     psid = str((messaging.get("sender") or {}).get("id") or "")
     message = messaging.get("message") or {}

@@ -63,6 +63,13 @@ SCREENS = {
     "image_index": lambda t: reverse("wagtailimages:index"),
     "image_edit": lambda t: reverse("wagtailimages:edit", args=(t.image.pk,)),
     "image_delete": lambda t: reverse("wagtailimages:delete", args=(t.image.pk,)),
+    "site_history": lambda t: reverse("wagtailadmin_reports:site_history"),
+    "site_history_results": lambda t: reverse(
+        "wagtailadmin_reports:site_history_results"
+    ),
+    "site_history_csv": lambda t: (
+        reverse("wagtailadmin_reports:site_history") + "?export=csv"
+    ),
 }
 
 # Roles: anonymous; bob (author, A); alice (editor, A); dora (administrator, A);
@@ -74,6 +81,10 @@ _SETTINGS = ["gmina_index", "gmina_edit", "gmina_history", "village_index",
              "village_edit", "village_delete", "category_index",
              "category_edit"]  # fmt: skip
 _IMAGES = ["image_index", "image_edit", "image_delete"]
+# Each gmina's staff read their own gmina's history only.
+_HISTORY = ["site_history", "site_history_results", "site_history_csv"]
+_OWN_HISTORY = dict.fromkeys(_HISTORY, "ok")
+_OTHER_HISTORY = dict.fromkeys(_HISTORY, "hidden")
 
 EXPECTED = {
     "anonymous": _LOGIN,
@@ -92,6 +103,7 @@ EXPECTED = {
         "image_delete": "denied",
         "gmina_history": 404,
         "village_delete": 404,
+        **_OWN_HISTORY,
     },
     "alice": {
         **dict.fromkeys(_PAGES, "ok"),
@@ -99,6 +111,7 @@ EXPECTED = {
         "gmina_history": 404,
         "village_delete": 404,
         **dict.fromkeys(_IMAGES, "ok"),
+        **_OWN_HISTORY,
     },
     "dora": dict.fromkeys(SCREENS, "ok"),
     "charlie": {
@@ -109,6 +122,7 @@ EXPECTED = {
         "image_index": "hidden",
         "image_edit": "denied",
         "image_delete": "denied",
+        **_OTHER_HISTORY,
     },
     "erin": {
         **dict.fromkeys(_PAGES, "denied"),
@@ -123,6 +137,7 @@ EXPECTED = {
         "image_index": "hidden",
         "image_edit": "denied",
         "image_delete": "denied",
+        **_OTHER_HISTORY,
     },
     "admin": dict.fromkeys(SCREENS, "ok"),
 }
@@ -254,7 +269,7 @@ class AccessMatrixTest(BaseTestCase):
         url = SCREENS[screen](self)
         response = self.client.get(url)
         expected = EXPECTED[role][screen]
-        body = response.content.decode()
+        body = b"".join(response).decode()
         got = {
             200: "ok" if MARK in body else "hidden",
             404: 404,

@@ -205,17 +205,29 @@ class EditorOtherGminaTest(IsolationTestCase):
             (reverse("wagtailadmin_choose_page"), {}),
             (reverse("wagtailadmin_choose_page_search"), {"q": "Szkic"}),
             (reverse("wagtailadmin_choose_page_search"), {"q": "Dożynki"}),
-            (
-                reverse("wagtailadmin_choose_page_child", args=(self.index_b.pk,)),
-                {},
-            ),
-            (reverse("wagtailadmin_choose_page_child", args=(self.home_b.pk,)), {}),
         ]:
             with self.subTest(url=url, params=params):
                 response = self.client.get(url, params)
                 self.assertEqual(response.status_code, 200)
                 assert_not_shown(response, "tajny")
                 assert_not_shown(response, "Dożynki")
+
+    def test_the_page_chooser_does_not_open_other_gminas_pages(self):
+        # Opening a page names it in the chooser's heading: a draft's title.
+        for page in (self.home_b, self.index_b, self.draft_b):
+            url = reverse("wagtailadmin_choose_page_child", args=(page.pk,))
+            with self.subTest(page=page.title):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 404)
+                assert_not_shown(response, "Brzezi")
+                assert_not_shown(response, "tajny")
+
+    def test_the_page_chooser_opens_own_pages_and_the_root(self):
+        root = Page.get_first_root_node()
+        for page in (root, home_of(self.gmina)):
+            url = reverse("wagtailadmin_choose_page_child", args=(page.pk,))
+            with self.subTest(page=page.title):
+                self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_it_offers_own_pages_in_the_page_chooser(self):
         response = self.client.get(

@@ -1,10 +1,16 @@
 from django import forms
 
-from .models import FacebookPage
+from .models import PAGE_TAKEN, FacebookPage
+from .services import PageNotVerified, verify_page
 
 
 class FacebookPageForm(forms.ModelForm):
-    """The Page settings; the token is write-only (never rendered back)."""
+    """The Page settings; the token is write-only (never rendered back).
+
+    A new Page id or a new token is saved only once Facebook confirms that the
+    token is that Page's (`services.verify_page`), so no gmina can take over
+    another's Page (and its Messenger conversations) by typing its id.
+    """
 
     new_token = forms.CharField(
         label="Nowy token strony",
@@ -29,11 +35,36 @@ class FacebookPageForm(forms.ModelForm):
             )
         return token
 
+    def clean_page_id(self):
+        page_id = self.cleaned_data["page_id"]
+        others = FacebookPage.objects.exclude(pk=self.instance.pk)
+        if page_id and others.filter(page_id=page_id).exists():
+            raise forms.ValidationError(PAGE_TAKEN)
+        return page_id
+
     def clean(self):
         data = super().clean()
-        has_token = data.get("new_token") or (
-            self.instance.access_token and not data.get("remove_token")
+        if self.errors:
+            return data
+        page_id, new_token = data.get("page_id"), data.get("new_token")
+        token = new_token or (
+            "" if data.get("remove_token") else self.instance.access_token
         )
-        if data.get("enabled") and has_token and not data.get("page_id"):
+        if data.get("enabled") and token and not page_id:
             self.add_error("page_id", "Podaj identyfikator strony.")
+        stored = FacebookPage.objects.filter(pk=self.instance.pk).first()
+        changed = stored is None or stored.page_id != page_id or bool(new_token)
+        if not page_id or not changed:
+            return data
+        if not token:
+            self.add_error(
+                "new_token",
+                "Podaj token strony: tylko z nim sprawdzimy u Facebooka, że "
+                "strona należy do gminy.",
+            )
+            return data
+        try:
+            data["page_name"] = verify_page(page_id, token)
+        except PageNotVerified as error:
+            self.add_error("new_token" if new_token else "page_id", str(error))
         return data

@@ -5,9 +5,19 @@ from django.db import models
 
 from ratusz.gminas.models import Gmina
 
+PAGE_TAKEN = (
+    "Ta strona na Facebooku jest już połączona z inną gminą. Jedna strona może "
+    "należeć tylko do jednej gminy: sprawdź identyfikator strony."
+)
+
 
 class FacebookPage(models.Model):
-    """One gmina's Page id and Page access token (never shown again once saved)."""
+    """One gmina's Page id and Page access token (never shown again once saved).
+
+    A Page id belongs to one gmina only (Messenger webhooks are routed by it)
+    and is saved only after Facebook confirmed, with the Page access token,
+    that the token is that Page's (see forms.FacebookPageForm).
+    """
 
     class PostAs(models.TextChoices):
         LINK = "link", "wpis z linkiem do artykułu"
@@ -52,6 +62,14 @@ class FacebookPage(models.Model):
     class Meta:
         verbose_name = "strona na Facebooku"
         verbose_name_plural = "strony na Facebooku"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page_id"],
+                condition=~models.Q(page_id=""),
+                name="facebook_facebookpage_one_gmina_per_page",
+                violation_error_message=PAGE_TAKEN,
+            )
+        ]
 
     def __str__(self):
         return f"Facebook: {self.gmina}"

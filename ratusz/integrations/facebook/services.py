@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ratusz.lib import http
 
-from .models import FacebookPage
+from .models import PAGE_TAKEN, FacebookPage
 from .transport import TIMEOUT, GraphError, call
+
+
+class PageTaken(Exception):
+    """Another gmina saved the same Page id meanwhile (the unique constraint)."""
+
+    message = PAGE_TAKEN
+
+
+class PageNotVerified(Exception):
+    """Facebook did not confirm the token is the Page's; the message is Polish."""
+
+
+def verify_page(page_id: str, token: str) -> str:
+    """Return the Page's name once Facebook confirms `token` is `page_id`'s.
+
+    Asks Graph `GET /me?fields=id,name` with the Page access token: for a
+    Page token, "me" is the Page itself. Raises PageNotVerified with what the
+    staff member should do: the token was refused (expired, revoked, not a
+    token), it belongs to another Page (or is a user token), or Facebook could
+    not be asked.
+    """
+    try:
+        with http.client(timeout=TIMEOUT) as api:
+            body = call(
+                api, "GET", "me", params={"fields": "id,name", "access_token": token}
+            )
+    except GraphError as error:
+        if error.token_rejected:
+            raise PageNotVerified(
+                f"Facebook nie przyjął tego tokenu: {error.message} Wygeneruj nowy "
+                "token strony i wklej go tutaj."
+            ) from error
+        raise PageNotVerified(
+            "Nie udało się sprawdzić u Facebooka, czy token należy do tej strony: "
+            f"{error.message} Ustawienia nie zostały zapisane – spróbuj za chwilę."
+        ) from error
+    found, name = str(body.get("id") or ""), str(body.get("name") or "")[:200]
+    if found != page_id:
+        raise PageNotVerified(
+            f"Ten token należy do „{name or found}” (identyfikator {found}), a nie do "
+            f"strony {page_id}. Wklej token strony gminy albo popraw identyfikator "
+            "strony."
+        )
+    return name
 
 
 def _when(moment) -> str:
@@ -22,7 +67,12 @@ def update_settings(
     post_as: str,
     new_token: str = "",
     remove_token: bool = False,
+    page_name: str = "",
 ) -> None:
+    """Save the settings; `page_name` is what Facebook's check just answered.
+
+    Raises PageTaken when another gmina saved the same Page id meanwhile.
+    """
     config.enabled = enabled
     config.post_as = post_as
     fields = ["enabled", "post_as", "updated_at"]
@@ -35,16 +85,26 @@ def update_settings(
         fields += ["page_name", "checked_at"]
     config.page_id = page_id
     fields.append("page_id")
+    if page_name:
+        config.page_name = page_name
+        config.checked_at = timezone.now()
+        fields += ["page_name", "checked_at"]
     if new_token or remove_token:
         config.access_token = "" if remove_token else new_token
         # A new token is a fresh start: posting resumes.
         config.token_error = ""
         config.token_error_at = None
         fields += ["access_token", "token_error", "token_error_at"]
-    if config.pk is None:
-        config.save()
-    else:
-        config.save(update_fields=fields)
+    try:
+        with transaction.atomic():
+            if config.pk is None:
+                config.save()
+            else:
+                config.save(update_fields=list(dict.fromkeys(fields)))
+    except IntegrityError as error:
+        if FacebookPage.objects.filter(page_id=page_id).exclude(pk=config.pk).exists():
+            raise PageTaken from error
+        raise
 
 
 def mark_token_rejected(config: FacebookPage, reason: str) -> str:

@@ -31,9 +31,13 @@ def edit(request, gmina_id):
     )
     form = FacebookPageForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():
-        services.update_settings(config, **form.cleaned_data)
-        messages.success(request, "Zapisano ustawienia Facebooka.")
-        return redirect("facebook-settings", gmina.pk)
+        try:
+            services.update_settings(config, **form.cleaned_data)
+        except services.PageTaken as error:
+            form.add_error("page_id", error.message)
+        else:
+            messages.success(request, "Zapisano ustawienia Facebooka.")
+            return redirect("facebook-settings", gmina.pk)
     context = {"gmina": gmina, "config": config, "form": form}
     return render(request, "facebook/admin/settings.html", context)
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import TransactionTestCase
 from django.utils import timezone
 
+from ratusz.gminas import services as gmina_services
 from ratusz.integrations.email.inbound import (
     MailServer,
     html_to_text,
@@ -226,12 +227,36 @@ class ThreadingTests(ReceiveTestCase):
             Delivery.objects.get(item=f"message:{first.pk}").channel, "email"
         )
 
-    def test_the_gminas_own_address_is_an_inbox_too(self):
+    def test_the_gminas_own_address_is_an_inbox_once_confirmed(self):
         other = make_gmina("Gmina Trzecia", hostname="trzecia.localhost")
         other.email = "sekretariat@trzecia.example.pl"
         other.save()
-        self.receive(mail(to="Sekretariat@Trzecia.example.pl"))
+        address = "Sekretariat@Trzecia.example.pl"
+        # Typed into the settings only: the SMTP server refuses it, mail to it
+        # opens nothing (any gmina could type another's address).
+        self.assertFalse(inbound.accepts_address(address))
+        self.receive(mail(to=address, message_id="<przed@example.org>"))
+        self.assertFalse(Conversation.objects.exists())
+
+        token = gmina_services.email_confirmation_token(other, other.email)
+        gmina_services.confirm_email(token)
+        self.assertTrue(inbound.accepts_address(address))
+        self.receive(mail(to=address, message_id="<po@example.org>"))
         self.assertEqual(Conversation.objects.get().gmina, other)
+
+    def test_an_address_naming_two_gminas_is_refused(self):
+        # Two sites on one host name (different ports): napisz@ names both.
+        gmina_services.create_gmina(
+            name="Gmina Druga", short_name="Druga", hostname="localhost", port=8080
+        )
+        self.assertFalse(inbound.accepts_address("napisz@localhost"))
+        with self.assertLogs("ratusz.messenger.inbound", "WARNING") as logs:
+            self.receive(mail(to="napisz@localhost"))
+        self.assertIn("'napisz@localhost' refused", logs.output[0])
+        event = InboundEvent.objects.get()
+        self.assertEqual(event.state, InboundEvent.State.FAILED)
+        self.assertIn("pasuje do skrzynek kilku gmin", event.error)
+        self.assertFalse(Conversation.objects.exists())
 
     def test_mail_matching_nothing_is_dropped(self):
         self.assertEqual(self.receive(mail(to="ktos@gdzies.pl")), "stored")

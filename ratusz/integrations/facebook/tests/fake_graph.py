@@ -20,6 +20,14 @@ first, `next` only when there is more. A link post's `attachments.data[0]`
 carries `url` (Facebook's l.facebook.com redirect) and `unshimmed_url` (the
 link itself); a photo post's message is its caption.
 
+Who a token belongs to (…/graph-api/reference/page, "Page access tokens";
+…/docs/facebook-login/guides/access-tokens): `GET /me?fields=id,name` with a
+Page access token answers that Page, `{"id": "<page-id>", "name": "…"}`
+(only the fields asked for; `id` always). The fake's own token (and its
+read-only tokens) belong to `page_id`; `other_pages` maps further tokens to
+other Pages (`{token: (page_id, name)}`). A bad token gets code 190 (an
+expired one subcode 463) with HTTP 400, as anywhere else.
+
 `hold_answers()` makes every accepted POST wait, after the post exists, until
 `release()`: a client killed meanwhile never learns the post id (the kill test
 waits on `accepted`).
@@ -195,6 +203,7 @@ class FakeGraphApi:
     token: str = "EAAPageToken-ok-SeCrEtXyZq"
     expired_tokens: set = field(default_factory=set)
     readonly_tokens: set = field(default_factory=set)
+    other_pages: dict = field(default_factory=dict)
     posts: list[Post] = field(default_factory=list)
     requests: list[tuple[str, str, dict]] = field(default_factory=list)
     script: list[tuple[int, dict, dict]] = field(default_factory=list)
@@ -268,6 +277,35 @@ class FakeGraphApi:
                 )
         return 200, answer, {}
 
+    def read_me(self, token, params):
+        """GET /me with a Page access token: the Page the token belongs to."""
+        if token in self.other_pages:
+            page_id, name = self.other_pages[token]
+        elif token == self.token or token in self.readonly_tokens:
+            page_id, name = self.page_id, self.page_name
+        else:
+            return (
+                400,
+                graph_error(
+                    "Invalid OAuth access token - Cannot parse access token", 190
+                ),
+                {},
+            )
+        wanted = set(_split_fields(params.get("fields", ""))) | {"id"}
+        unknown = wanted - {"id", "name"}
+        if unknown:
+            return (
+                400,
+                graph_error(
+                    f"(#100) Tried accessing nonexisting field ({sorted(unknown)[0]}) "
+                    "on node type (Page)",
+                    100,
+                ),
+                {},
+            )
+        page = {"id": page_id, "name": name}
+        return 200, {k: v for k, v in page.items() if k in wanted}, {}
+
     def answer(self, method, path, query, headers, body):
         params = {k: v[0] for k, v in query.items()}
         if method == "POST":
@@ -298,6 +336,8 @@ class FakeGraphApi:
             )
         if token in self.expired_tokens:
             return 400, expired_token_error(), {}
+        if method == "GET" and parts[1:] == ["me"]:
+            return self.read_me(token, params)
         if token != self.token and token not in self.readonly_tokens:
             return (
                 400,

@@ -99,19 +99,31 @@ class SettingsFormTests(FacebookTestCase):
     def test_a_new_token_replaces_the_old_and_clears_the_warning(self):
         self.config.token_error = "Token Facebooka wygasł 1.11.2026, 10:00."
         self.config.save()
+        self.api.token = "EAANewPageToken-abcdefghijkl"  # Facebook's new one
         self.post(new_token="EAANewPageToken-abcdefghijkl")
         self.config.refresh_from_db()
         self.assertEqual(self.config.access_token, "EAANewPageToken-abcdefghijkl")
         self.assertEqual(self.config.token_error, "")
 
-    def test_a_new_page_id_forgets_the_checked_name(self):
+    def test_a_new_page_takes_its_name_from_facebook(self):
         self.config.page_name = "Stara strona"
         self.config.save()
-        self.post(page_id="200300400500600")
+        self.api.other_pages["EAANowaStrona-abcdefghijkl"] = (
+            "200300400500600",
+            "Gmina Zawada – nowa strona",
+        )
+        self.post(page_id="200300400500600", new_token="EAANowaStrona-abcdefghijkl")
         self.config.refresh_from_db()
         self.assertEqual(self.config.page_id, "200300400500600")
-        self.assertEqual(self.config.page_name, "")
-        self.assertEqual(self.config.access_token, self.api.token)
+        self.assertEqual(self.config.page_name, "Gmina Zawada – nowa strona")
+        self.assertEqual(self.config.access_token, "EAANowaStrona-abcdefghijkl")
+        self.assertIsNotNone(self.config.checked_at)
+
+    def test_a_new_page_id_with_the_old_pages_token_is_refused(self):
+        response = self.post(page_id="200300400500600")
+        self.assertContains(response, "Ten token należy do „Gmina Zawada”")
+        self.config.refresh_from_db()
+        self.assertEqual(self.config.page_id, self.api.page_id)
 
     def test_it_removes_the_token(self):
         self.post(remove_token="on")
@@ -120,7 +132,7 @@ class SettingsFormTests(FacebookTestCase):
 
     def test_it_creates_the_settings_of_a_new_gmina(self):
         self.config.delete()
-        self.post(new_token="EAANewPageToken-abcdefghijkl")
+        self.post(new_token=self.api.token)
         config = FacebookPage.objects.get(gmina=self.gmina)
         self.assertEqual(config.page_id, self.api.page_id)
         self.assertTrue(config.is_ready())
@@ -139,6 +151,99 @@ class SettingsFormTests(FacebookTestCase):
         self.config.save()
         response = self.client.get(self.url)
         self.assertContains(response, "Token Facebooka wygasł 1.11.2026, 10:00.")
+
+
+class PageOwnershipTests(FacebookTestCase):
+    """A Page id belongs to one gmina, proven by its Page access token."""
+
+    B_PAGE, B_TOKEN = "300400500600700", "EAAStronaBrzezia-abcdefghijkl"
+
+    def setUp(self):
+        super().setUp()
+        self.api.other_pages[self.B_TOKEN] = (self.B_PAGE, "Gmina Brzezie")
+        self.url = reverse("facebook-settings", args=[self.other_gmina.pk])
+        self.client.force_login(self.charlie)
+
+    def post(self, **data):
+        form = {"enabled": "on", "post_as": "link", **data}
+        return self.client.post(self.url, form)
+
+    def b_config(self):
+        return FacebookPage.objects.filter(gmina=self.other_gmina).first()
+
+    def test_another_gminas_page_id_is_refused(self):
+        response = self.post(page_id=self.api.page_id, new_token=self.B_TOKEN)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "jest już połączona z inną gminą")
+        self.assertIsNone(self.b_config())
+        self.assertEqual(self.api.requests, [])
+
+    def test_a_page_id_with_another_pages_token_is_refused(self):
+        # Gmina A's Page, not yet connected here: charlie has no token of it.
+        self.config.delete()
+        response = self.post(page_id=self.api.page_id, new_token=self.B_TOKEN)
+        self.assertContains(response, "Ten token należy do „Gmina Brzezie”")
+        self.assertContains(response, f"a nie do strony {self.api.page_id}")
+        self.assertIsNone(self.b_config())
+        method, path, params = self.api.requests[0]
+        self.assertEqual((method, path), ("GET", "/v26.0/me"))
+        self.assertEqual(params["fields"], "id,name")
+
+    def test_a_page_id_needs_a_token(self):
+        self.config.delete()
+        response = self.post(page_id=self.api.page_id)
+        self.assertContains(response, "Podaj token strony")
+        self.assertIsNone(self.b_config())
+
+    def test_an_expired_token_is_explained(self):
+        self.api.expired_tokens.add(self.B_TOKEN)
+        response = self.post(page_id=self.B_PAGE, new_token=self.B_TOKEN)
+        self.assertContains(response, "Facebook nie przyjął tego tokenu: Token")
+        self.assertContains(response, "wygasł")
+        self.assertIsNone(self.b_config())
+
+    def test_a_token_facebook_does_not_know_is_explained(self):
+        response = self.post(
+            page_id=self.B_PAGE, new_token="EAAZmyslony-abcdefghijklmn"
+        )
+        self.assertContains(response, "Facebook nie przyjął tego tokenu")
+        self.assertIsNone(self.b_config())
+
+    def test_facebook_being_down_saves_nothing(self):
+        self.api.fail_next(500, {"error": {"message": "Unknown", "code": 2}})
+        response = self.post(page_id=self.B_PAGE, new_token=self.B_TOKEN)
+        self.assertContains(response, "Nie udało się sprawdzić u Facebooka")
+        self.assertContains(response, "chwilowe kłopoty")
+        self.assertIsNone(self.b_config())
+
+    def test_the_gminas_own_page_is_saved_with_its_name(self):
+        response = self.post(page_id=self.B_PAGE, new_token=self.B_TOKEN)
+        self.assertRedirects(response, self.url)
+        config = self.b_config()
+        self.assertEqual(
+            (config.page_id, config.page_name, config.access_token),
+            (self.B_PAGE, "Gmina Brzezie", self.B_TOKEN),
+        )
+
+    def test_unchanged_settings_are_not_checked_again(self):
+        self.post(page_id=self.B_PAGE, new_token=self.B_TOKEN)
+        requests = len(self.api.requests)
+        response = self.post(page_id=self.B_PAGE, post_as="photo")
+        self.assertRedirects(response, self.url)
+        self.assertEqual(len(self.api.requests), requests)
+        self.assertEqual(self.b_config().post_as, "photo")
+
+    def test_the_database_refuses_a_second_gmina_on_one_page(self):
+        from django.db import IntegrityError, transaction
+
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            FacebookPage.objects.create(
+                gmina=self.other_gmina, page_id=self.api.page_id
+            )
+        # Gminas without a Page do not collide.
+        self.config.page_id = ""
+        self.config.save()
+        FacebookPage.objects.create(gmina=self.other_gmina, page_id="")
 
 
 class CheckConnectionTests(FacebookTestCase):

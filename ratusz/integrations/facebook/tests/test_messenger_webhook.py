@@ -3,11 +3,14 @@ a page message to a staff reply received by the Send API fake."""
 
 import hashlib
 import hmac
+import importlib
 import json
 import time
 
 import time_machine
-from django.test import override_settings
+from django.apps import apps
+from django.db import connection
+from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from ratusz.integrations.facebook.models import FacebookPage
@@ -15,7 +18,7 @@ from ratusz.messenger import services
 from ratusz.messenger.models import Conversation, InboundEvent, Message
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
-from ratusz.test import BaseTestCase
+from ratusz.test import BaseTestCase, make_gmina
 
 from .fake_messenger import FakeMessengerServer
 
@@ -221,11 +224,62 @@ class EventTests(WebhookTestCase):
         )
 
     def test_an_unknown_page_fails_with_a_reason(self):
-        self.post(webhook_body(message_event(), page_id="999999999"))
+        with self.assertLogs("ratusz.messenger.inbound", "WARNING") as logs:
+            self.post(webhook_body(message_event(), page_id="999999999"))
+        self.assertIn("'999999999' refused", logs.output[0])
         event = InboundEvent.objects.get()
         self.assertEqual(event.state, InboundEvent.State.FAILED)
         self.assertIn("999999999", event.error)
         self.assertFalse(Conversation.objects.exists())
+
+
+@override_settings(FACEBOOK_APP_SECRET=SECRET)
+class PagesSavedBeforeIdsWereUniqueTests(TransactionTestCase):
+    """Two gminas with one Page id (rows from before the unique constraint):
+    their messages go to nobody until the migration keeps the first one."""
+
+    serialized_rollback = True  # the tests after it need the migrated data
+
+    def setUp(self):
+        self.constraint = FacebookPage._meta.constraints[0]
+        with connection.schema_editor() as editor:
+            editor.remove_constraint(FacebookPage, self.constraint)
+        self.addCleanup(self.restore_constraint)
+        self.first, self.second = make_gmina("Gmina Zawada"), make_gmina("Gmina Obca")
+        for gmina in (self.first, self.second):
+            FacebookPage.objects.create(gmina=gmina, page_id=PAGE_ID, access_token="x")
+
+    def restore_constraint(self):
+        FacebookPage.objects.all().delete()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(FacebookPage, self.constraint)
+
+    def post(self, body: bytes):
+        return self.client.post(
+            "/integracje/facebook/messenger/",
+            body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=signed(body),
+        )
+
+    def test_an_ambiguous_page_is_refused_until_the_migration_picks_the_oldest(self):
+        with self.assertLogs("ratusz.messenger.inbound", "WARNING") as logs:
+            self.post(webhook_body(message_event(mid="m_1")))
+        self.assertIn("2 gminas have that page", logs.output[0])
+        event = InboundEvent.objects.get()
+        self.assertEqual(event.state, InboundEvent.State.FAILED)
+        self.assertIn("przypisana do kilku gmin", event.error)
+        self.assertFalse(Conversation.objects.exists())
+
+        migration = importlib.import_module(
+            "ratusz.integrations.facebook.migrations.0002_clear_duplicate_page_ids"
+        )
+        migration.clear_duplicates(apps, None)
+        kept = FacebookPage.objects.exclude(page_id="").get()
+        self.assertEqual(kept.gmina, self.first)
+
+        self.post(webhook_body(message_event(mid="m_2")))
+        self.assertEqual(Conversation.objects.get().gmina, self.first)
 
 
 class EndToEndTests(WebhookTestCase):

@@ -4,7 +4,7 @@ from django.urls import path
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 
-from .views import SiteHistoryView
+from .views import LimitedPasswordResetView, SiteHistoryView
 
 
 def _superuser_only(view):
@@ -20,6 +20,8 @@ def _superuser_only(view):
 # The report names the latest edited page of each type on any site, drafts of
 # other gminas included.
 urlpatterns = [
+    # Before Wagtail's own: limited per address and per client address.
+    path("password_reset/", LimitedPasswordResetView.as_view()),
     path("reports/site-history/", SiteHistoryView.as_view()),
     path("reports/site-history/results/", SiteHistoryView.as_view(results_only=True)),
     path(

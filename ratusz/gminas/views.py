@@ -4,12 +4,14 @@ Every view loads its rows through the model's GminaScopedPermissionPolicy, so
 an id from another gmina in the URL gives 404 whatever the view.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.views import generic
+from wagtail.admin.views import account, generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -18,7 +20,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.permissions import policy_registry
 
-from . import services
+from . import login_limits, services
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
 
@@ -192,3 +194,25 @@ class SiteHistoryView(LogEntriesView):
                 & ~Q(object_id__in=own)
             )
         return queryset
+
+
+class LimitedPasswordResetView(account.PasswordResetView):
+    """Wagtail's password reset, limited per address and per client address
+    (login_limits.check_password_reset): it can neither flood an inbox nor
+    be used to find out which addresses have accounts."""
+
+    def form_valid(self, form):
+        verdict = login_limits.check_password_reset(
+            self.request, form.cleaned_data["email"]
+        )
+        if verdict == "ip":
+            return render(
+                self.request,
+                "gminas/password_reset_limited.html",
+                {"minutes": settings.PASSWORD_RESET_RATE_PERIOD // 60},
+                status=429,
+            )
+        if verdict == "address":
+            # The same answer as when the e-mail goes out.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

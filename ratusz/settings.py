@@ -6,6 +6,7 @@ environment variable; the defaults give the embedded single-server set-up that
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: turns a locked-out login into the Polish 429 page.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ratusz.website.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -195,6 +199,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes; ratusz/gminas/login_limits.py). Failures are
+# counted in the database, so every process and server shares them. The
+# client's address comes from ratusz.lib.client_ip (X-Forwarded-For only from
+# RATUSZ_TRUSTED_PROXIES): rotating the header resets nothing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures within LOGIN_LOCKOUT_MINUTES that lock a login out: for one
+# username from one address; from one address (any usernames); for one
+# username (any addresses, NIST 800-63B: at most 100).
+LOGIN_FAILURES_PER_USER_IP = envint("LOGIN_FAILURES_PER_USER_IP", "5")
+LOGIN_FAILURES_PER_IP = envint("LOGIN_FAILURES_PER_IP", "50")
+LOGIN_FAILURES_PER_USER = envint("LOGIN_FAILURES_PER_USER", "100")
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", "30")
+AXES_HANDLER = "ratusz.gminas.login_limits.TieredDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_USER_IP
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "ratusz.gminas.login_limits.client_ip_for_axes"
+AXES_USERNAME_CALLABLE = "ratusz.gminas.login_limits.username_for_axes"
+AXES_LOCKOUT_CALLABLE = "ratusz.gminas.login_limits.lockout_response"
+# A success resets only its own username+address pair (the handler does it);
+# axes' own reset would clear the username's failures from every network.
+AXES_RESET_ON_SUCCESS = False
+# No log of successful logins (addresses are personal data); failures are
+# kept only while they count.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Password-reset e-mails (/admin/password_reset/) per address and per client
+# address within PASSWORD_RESET_RATE_PERIOD seconds.
+PASSWORD_RESET_RATE_PER_ADDRESS = envint("PASSWORD_RESET_RATE_PER_ADDRESS", "3")
+PASSWORD_RESET_RATE_PER_IP = envint("PASSWORD_RESET_RATE_PER_IP", "10")
+PASSWORD_RESET_RATE_PERIOD = envint("PASSWORD_RESET_RATE_PERIOD", "3600")
 
 # Redis (optional): cache, Huey queue and Channels layer when scaling out.
 REDIS_URL = os.environ.get("REDIS_URL", "")

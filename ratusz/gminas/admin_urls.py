@@ -12,7 +12,7 @@ from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from .views import OwnGminaPageBrowseView, SiteHistoryView
+from .views import LimitedPasswordResetView, OwnGminaPageBrowseView, SiteHistoryView
 
 
 def _superuser_only(view):
@@ -26,6 +26,8 @@ def _superuser_only(view):
 
 urlpatterns = [
     path("choose-page/<int:parent_page_id>/", OwnGminaPageBrowseView.as_view()),
+    # Before Wagtail's own: limited per address and per client address.
+    path("password_reset/", LimitedPasswordResetView.as_view()),
     path("reports/site-history/", SiteHistoryView.as_view()),
     path("reports/site-history/results/", SiteHistoryView.as_view(results_only=True)),
     # The report names the latest edited page of each type on any site, drafts

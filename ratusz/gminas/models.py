@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -272,3 +273,32 @@ _POLISH = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNO
 def polish_ascii(text: str) -> str:
     """Fold Polish letters to ASCII for URLs ("Łódź" -> "Lodz")."""
     return text.translate(_POLISH)
+
+
+class RateLimitHit(models.Model):
+    """One counted request for a limit that every process and server shares
+    (the cache is per process without Redis): password-reset e-mails."""
+
+    key = models.CharField(max_length=120)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def over_limit(cls, key: str, limit: int, period) -> bool:
+        """Count one request under `key`; True when it is past `limit`
+        requests within `period` (a refused request is not counted)."""
+        now = timezone.now()
+        # Nothing older than the period counts: forget it (no addresses kept).
+        cls.objects.filter(at__lt=now - period).delete()
+        if cls.objects.filter(key=key, at__gte=now - period).count() >= limit:
+            return True
+        cls.objects.create(key=key, at=now)
+        return False

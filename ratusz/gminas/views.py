@@ -6,17 +6,18 @@ an id from another gmina in the URL gives 404 whatever the view.
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.views import generic
+from wagtail.admin.views import account, generic
 from wagtail.admin.views.chooser import BrowseView
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.reports.audit_logging import (
@@ -30,7 +31,7 @@ from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from . import services, tasks
+from . import login_limits, services, tasks
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
 from .permissions import history_users, page_scope, scope_log_entries
@@ -286,3 +287,25 @@ class OwnGminaPageBrowseView(BrowseView):
         if parent_page_id and not _may_open_in_chooser(request.user, parent_page_id):
             raise Http404
         return super().get(request, parent_page_id)
+
+
+class LimitedPasswordResetView(account.PasswordResetView):
+    """Wagtail's password reset, limited per address and per client address
+    (login_limits.check_password_reset): it can neither flood an inbox nor
+    be used to find out which addresses have accounts."""
+
+    def form_valid(self, form):
+        verdict = login_limits.check_password_reset(
+            self.request, form.cleaned_data["email"]
+        )
+        if verdict == "ip":
+            return render(
+                self.request,
+                "gminas/password_reset_limited.html",
+                {"minutes": settings.PASSWORD_RESET_RATE_PERIOD // 60},
+                status=429,
+            )
+        if verdict == "address":
+            # The same answer as when the e-mail goes out.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

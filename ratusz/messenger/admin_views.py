@@ -348,6 +348,16 @@ def _conversation_action(request, conversation, action):
         else:
             messages.error(request, _("Ta odpowiedź już wyszła albo nie istnieje."))
         return here
+    if action == "rotate_reply_token":
+        services.rotate_reply_token(conversation, by=request.user)
+        messages.success(
+            request,
+            _(
+                "Zmieniono adres do odpowiedzi e-mailem. Odpowiedzi na wcześniejsze "
+                "e-maile trafią do nowej sprawy."
+            ),
+        )
+        return here
     if action == "make_page":
         return _make_page(request, conversation)
     messages.error(request, _("Nieznana akcja."))

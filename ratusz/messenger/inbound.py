@@ -11,14 +11,22 @@
    was lost; `purge_inbound_events` (hourly) deletes processed raw events
    after `MESSENGER_INBOUND_RETENTION_DAYS` (30): they hold personal data.
 
-E-mail threading, first match wins: the token in a plus-address
-(`sprawa+<token>@…`, the Reply-To of our notifications); then In-Reply-To /
-References naming one of our notification Message-IDs or an earlier e-mail
-of the resident — only when the sender is the conversation's address, since
-Message-IDs can be guessed; then, for mail to a gmina's inbox address
-(`napisz@<hostname>` or the gmina's own e-mail once confirmed by the link
-sent to it), a new conversation; an address naming several gminas is
-refused.
+E-mail threading, first match wins (the From header proves nothing: anyone
+can write any address there):
+1. the reply-only token in a plus-address (`sprawa+<reply token>@…`, the
+   Reply-To of our notifications; 256 random bits, never the page token);
+2. In-Reply-To / References naming one of our notification Message-IDs whose
+   HMAC signature holds (`notifications.signed_conversation`), and only when
+   the sender is the conversation's address. Unsigned ids (an older format,
+   a resident's own earlier e-mail) and forged ones never thread;
+3. otherwise a new conversation, for mail to a gmina's inbox address
+   (`napisz@<hostname>` or the gmina's own e-mail once confirmed by the link
+   sent to it; an address naming several gminas is refused) or to a
+   plus-address that
+   matches no reply token: an old Reply-To (it carried the page token; that
+   conversation's gmina), a rotated token or a typo (the gmina of the
+   address's domain). So a resident's mail is never lost, and never lands in
+   a conversation it cannot prove it belongs to.
 Anything else, and automatic mail (auto-replies, bounces), is dropped with a
 log line.
 """
@@ -249,39 +257,44 @@ def _by_token(recipients: list[str]) -> Conversation | None:
     for address in recipients:
         token = _token_in(address.strip())
         if token:
-            found = Conversation.objects.filter(token=token).first()
+            found = Conversation.objects.filter(reply_token=token).first()
             if found is not None:
                 return found
     return None
 
 
 def _by_thread(parsed) -> Conversation | None:
-    """A conversation named by In-Reply-To/References, if the sender is its
-    resident (Message-IDs are not secret)."""
+    """The conversation a signed Message-ID of ours in In-Reply-To/References
+    names, if the sender is its resident."""
     for mid in parsed.in_reply_to + parsed.references[::-1]:
-        conversation = None
-        ours = notifications.OUR_MESSAGE_ID.fullmatch(mid)
-        if ours:
-            message = (
-                Message.objects.filter(
-                    pk=int(ours.group(1)), conversation__gmina_id=int(ours.group(2))
-                )
-                .select_related("conversation")
-                .first()
-            )
-            conversation = message.conversation if message else None
-        else:
-            message = (
-                Message.objects.filter(channel=Message.Channel.EMAIL, external_id=mid)
-                .select_related("conversation")
-                .first()
-            )
-            conversation = message.conversation if message else None
+        conversation = notifications.signed_conversation(mid)
         if conversation is None:
             continue
         if parsed.sender and parsed.sender == conversation.resident_email.lower():
             return conversation
         logger.info("In-Reply-To names %s but the sender is someone else", mid)
+    return None
+
+
+def _unmatched_reply_gmina(recipients: list[str]) -> Gmina | None:
+    """The gmina of a plus-address whose token is no (longer a) reply token.
+
+    An e-mail sent before reply tokens existed has the page token there: it
+    names the gmina, nothing more. Otherwise the address's domain may be a
+    gmina's site."""
+    for address in recipients:
+        token = _token_in(address.strip())
+        if not token:
+            continue
+        legacy = (
+            Conversation.objects.filter(token=token).select_related("gmina").first()
+        )
+        if legacy is not None:
+            return legacy.gmina
+        domain = address.strip().rpartition("@")[2]
+        gmina = Gmina.objects.filter(site__hostname__iexact=domain).first()
+        if gmina is not None:
+            return gmina
     return None
 
 
@@ -315,7 +328,9 @@ def _email(event: InboundEvent) -> str:
             _attachment_note(conversation)
         return ""
     try:
-        gmina = _inbox_gmina(parsed.recipients)
+        gmina = _inbox_gmina(parsed.recipients) or _unmatched_reply_gmina(
+            parsed.recipients
+        )
     except AmbiguousInbox as error:
         raise Unprocessable(
             f"Adres {str(error)[:254]} pasuje do skrzynek kilku gmin; wiadomości "

@@ -2,7 +2,11 @@
 
 A `Conversation` is one matter raised by one resident, with a case reference
 (RZ/2026/000123) shown to both sides and a private `token` (256 bits) that
-opens it for the resident without an account. Its `Message`s are the
+opens it for the resident without an account. A second random token,
+`reply_token`, is only the local part of the Reply-To of our e-mails
+(`sprawa+<reply_token>@…`): the page link can be shared or leak (history,
+screenshots) without letting anyone write e-mails into the conversation, and
+staff can rotate it on its own. Its `Message`s are the
 resident's, the staff's (replies and internal notes) and the system's
 (automatic replies). Everything arriving from outside (a Facebook Messenger
 webhook, an inbound e-mail) is first stored raw as an `InboundEvent`, then
@@ -68,6 +72,11 @@ class Conversation(models.Model):
     number = models.PositiveIntegerField()
     reference = models.CharField("sygnatura", max_length=24, editable=False)
     token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
+    # Only for e-mail replies (never in a URL); rotating it also invalidates
+    # the Message-IDs of the e-mails sent so far (see notifications.message_id).
+    reply_token = models.CharField(
         max_length=64, unique=True, default=new_token, editable=False
     )
     status = models.CharField(

@@ -10,8 +10,9 @@ Three moments (two receivers of `messenger.signals`, one call from `hours`):
   auto-replied`, RFC 3834) and answers the resident's e-mail in its thread;
   web-form residents see it on the page at once and get nothing more;
 - a staff reply becomes visible → the resident's chosen channel: e-mail
-  (Reply-To carries the conversation's token, so answering the e-mail lands
-  in the same conversation), SMS (a short note with the link; only with SMS
+  (Reply-To carries the conversation's reply-only token, so answering the
+  e-mail lands in the same conversation; the Message-ID is signed, see
+  `message_id`), SMS (a short note with the link; only with SMS
   consent) or, for conversations that came from Facebook, the Messenger Send
   API (`integrations.facebook.messenger_send`).
 
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import Truncator
 
 from ratusz.outbox import services as outbox
@@ -46,7 +48,12 @@ MESSENGER_TEXT_LIMIT = 2000
 # How many earlier Message-IDs a notification names in References.
 REFERENCES_KEPT = 10
 _MESSAGE_ID = re.compile(r"<[^<>\s@]{1,200}@[^<>\s@]{1,200}>")
-OUR_MESSAGE_ID = re.compile(r"<message-(\d{1,18})\.(\d{1,18})@[^<>\s@]+>")
+# <message-<message pk>.<conversation pk>.<signature>@host>
+SIGNED_MESSAGE_ID = re.compile(
+    r"<message-(\d{1,18})\.(\d{1,18})\.([0-9a-f]{32})@[^<>\s@]+>"
+)
+# Domain separation: this HMAC key serves nothing else.
+MESSAGE_ID_SALT = "ratusz.messenger.notifications.message_id"
 
 
 def recipient_key(conversation: Conversation) -> str:
@@ -70,15 +77,57 @@ def mail_host(gmina) -> str:
 
 
 def reply_address(conversation: Conversation) -> str:
-    """sprawa+<token>@<domain>: a reply to it lands in this conversation."""
+    """sprawa+<reply token>@<domain>: a reply to it lands in this conversation.
+
+    The reply-only token, never the page token: whoever has the page link
+    cannot write e-mails into the conversation as the resident."""
     domain = settings.MESSENGER_REPLY_DOMAIN or mail_host(conversation.gmina)
     local = settings.MESSENGER_REPLY_LOCALPART
-    return f"{local}+{conversation.token}@{domain}"
+    return f"{local}+{conversation.reply_token}@{domain}"
+
+
+def _signature(message_pk: int, conversation: Conversation, secret=None) -> str:
+    # The reply token is part of the signed value: rotating it revokes the
+    # Message-IDs already sent as well.
+    value = (
+        f"{message_pk}.{conversation.pk}.{conversation.gmina_id}."
+        f"{conversation.reply_token}"
+    )
+    mac = salted_hmac(MESSAGE_ID_SALT, value, secret=secret, algorithm="sha256")
+    return mac.hexdigest()[:32]  # 128 bits
 
 
 def message_id(message: Message, gmina) -> str:
-    """Deterministic, so every attempt of a delivery carries the same id."""
-    return f"<message-{message.pk}.{gmina.pk}@{mail_host(gmina)}>"
+    """Deterministic, so every attempt of a delivery carries the same id, and
+    signed (HMAC of the message and its conversation), so a reply naming it
+    in In-Reply-To/References proves its sender saw our e-mail."""
+    conversation = message.conversation
+    signature = _signature(message.pk, conversation)
+    return f"<message-{message.pk}.{conversation.pk}.{signature}@{mail_host(gmina)}>"
+
+
+def signed_conversation(mid: str) -> Conversation | None:
+    """The conversation a Message-ID of ours names, if its signature holds.
+
+    Unsigned (older) or forged ids give None."""
+    found = SIGNED_MESSAGE_ID.fullmatch(mid or "")
+    if not found:
+        return None
+    message_pk, conversation_pk, signature = found.groups()
+    conversation = Conversation.objects.filter(
+        pk=int(conversation_pk), messages__pk=int(message_pk)
+    ).first()
+    if conversation is None:
+        return None
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if any(
+        constant_time_compare(
+            signature, _signature(int(message_pk), conversation, secret)
+        )
+        for secret in keys
+    ):
+        return conversation
+    return None
 
 
 def valid_message_id(value: str) -> str:

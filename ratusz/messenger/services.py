@@ -30,6 +30,7 @@ from .models import (
     CaseCounter,
     Conversation,
     Message,
+    new_token,
 )
 
 SUBJECT_CHARS = 120
@@ -456,6 +457,22 @@ def set_status(
         conversation.resolved_in_chat = resolved_in_chat
     conversation.save(update_fields=["status", "resolved_at", "resolved_in_chat"])
     publish_changed(conversation)
+
+
+@transaction.atomic
+def rotate_reply_token(conversation: Conversation, *, by) -> None:
+    """A new reply-only e-mail token: the Reply-To addresses and Message-IDs
+    of the e-mails sent so far stop adding to this conversation (a reply to
+    them opens a new one). The next e-mail carries the new address."""
+    lock_conversation(conversation.pk)
+    conversation.reply_token = new_token()
+    conversation.save(update_fields=["reply_token"])
+    add_note(
+        conversation,
+        by,
+        "Zmieniono adres do odpowiedzi e-mailem: odpowiedzi na wcześniejsze "
+        "e-maile nie trafią już do tej sprawy.",
+    )
 
 
 def resident_messages(conversation: Conversation, after_id: int = 0):

@@ -58,7 +58,7 @@ class EmailAutoReplyTests(MailTestCase, ReceiveTestCase):
             subject(mail_out), f"Automatyczna odpowiedź: {conversation.reference}"
         )
         self.assertEqual(
-            mail_out["Message-ID"], f"<message-{reply.pk}.{self.gmina.pk}@localhost>"
+            mail_out["Message-ID"], notifications.message_id(reply, self.gmina)
         )
         # Threaded to the resident's e-mail, answers go to the conversation.
         self.assertEqual(mail_out["In-Reply-To"], "<q-1@example.org>")

@@ -10,6 +10,7 @@ from email.utils import format_datetime
 import time_machine
 from django.core.management import call_command
 from django.test import TransactionTestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.gminas import services as gmina_services
@@ -22,7 +23,9 @@ from ratusz.integrations.email.inbound import (
 from ratusz.messenger import inbound, notifications, services
 from ratusz.messenger.models import Attachment, Conversation, InboundEvent, Message
 from ratusz.outbox.models import Delivery
-from ratusz.test import BaseTestCase, make_gmina
+from ratusz.test import BaseTestCase, make_gmina, make_user
+
+from .test_notifications import MailTestCase
 
 RESIDENT = "ala@example.org"
 
@@ -195,7 +198,9 @@ class ThreadingTests(ReceiveTestCase):
         event = InboundEvent.objects.get(external_id="<abc-2@example.org>")
         self.assertIn("nie pasuje", event.error)
 
-    def test_a_reply_to_the_residents_own_earlier_email_threads(self):
+    def test_the_residents_own_earlier_email_does_not_thread(self):
+        # Not signed by us: anyone can write it into In-Reply-To. Sent to the
+        # inbox, the e-mail opens a new conversation instead; nothing is lost.
         conversation = self.open()
         services.receive(
             conversation,
@@ -206,11 +211,13 @@ class ThreadingTests(ReceiveTestCase):
         self.receive(
             mail(
                 "Jeszcze jedno",
-                to="ratusz@localhost",
+                to="napisz@localhost",
                 In_Reply_To="<first@example.org>",
             )
         )
-        self.assertEqual(written(conversation).last().body, "Jeszcze jedno")
+        self.assertEqual(written(conversation).last().body, "Pierwszy e-mail")
+        new = Conversation.objects.exclude(pk=conversation.pk).get()
+        self.assertEqual(written(new).get().body, "Jeszcze jedno")
 
     def test_mail_to_the_gminas_inbox_opens_a_conversation(self):
         self.receive(mail("Czy urząd jest otwarty w sobotę?"), "napisz@localhost")
@@ -332,6 +339,138 @@ class ThreadingTests(ReceiveTestCase):
         self.assertFalse(Conversation.objects.exists())
 
 
+class ImpersonationTests(MailTestCase, ReceiveTestCase):
+    """Security review, issue 10 (4): the From header and a Message-ID shaped
+    like ours used to be enough to write into someone's conversation.
+
+    Our e-mails go out through the real SMTP sink; the replies come back
+    through `receive_email`."""
+
+    def setUp(self):
+        super().setUp()
+        self.conversation = ReceiveTestCase.open(self)
+        self.reply, _ = services.reply(
+            self.conversation, self.alice, "Odbiór jest w piątek."
+        )
+        self.deliver()
+        self.sent = self.sink.messages[-1]
+
+    def others(self):
+        return Conversation.objects.exclude(pk=self.conversation.pk)
+
+    def assert_kept_elsewhere(self, body):
+        self.assertFalse(self.conversation.messages.filter(body=body).exists())
+        new = self.others().get()
+        self.assertEqual(new.gmina, self.gmina)
+        self.assertEqual(written(new).get().body, body)
+
+    def test_our_message_ids_are_signed(self):
+        ours = self.sent["Message-ID"]
+        self.assertEqual(ours, notifications.message_id(self.reply, self.gmina))
+        self.assertRegex(
+            ours,
+            rf"^<message-{self.reply.pk}\.{self.conversation.pk}\.[0-9a-f]{{32}}@localhost>$",
+        )
+        self.assertEqual(notifications.signed_conversation(ours), self.conversation)
+
+    def test_a_guessed_message_id_does_not_append_as_the_resident(self):
+        reply_pk, conversation_pk = self.reply.pk, self.conversation.pk
+        for number, guessed in enumerate(
+            [
+                # The old unsigned format, the signed one with a made-up
+                # signature, and a real signature moved to another message.
+                f"<message-{reply_pk}.{self.gmina.pk}@localhost>",
+                f"<message-{reply_pk}.{conversation_pk}.{'0' * 32}@localhost>",
+                self.sent["Message-ID"].replace(
+                    f"-{reply_pk}.", f"-{self.conversation.messages.first().pk}."
+                ),
+            ]
+        ):
+            with self.subTest(guessed=guessed):
+                body = f"Proszę anulować moje zgłoszenie ({number})."
+                self.receive(
+                    mail(
+                        body,
+                        sender=f"Alicja Nowak <{RESIDENT}>",  # forged From
+                        message_id=f"<forged-{number}@example.org>",
+                        In_Reply_To=guessed,
+                        References=guessed,
+                    ),
+                    "napisz@localhost",
+                )
+                self.assertFalse(self.conversation.messages.filter(body=body).exists())
+                # Not lost: the inbox opened a new conversation with it.
+                self.assertTrue(
+                    Message.objects.filter(
+                        body=body, conversation__gmina=self.gmina
+                    ).exists()
+                )
+
+    def test_the_signed_message_id_from_the_resident_threads(self):
+        self.receive(
+            mail("Dziękuję.", In_Reply_To=self.sent["Message-ID"]), "napisz@localhost"
+        )
+        self.assertEqual(written(self.conversation).last().body, "Dziękuję.")
+        self.assertFalse(self.others().exists())
+
+    def test_the_page_token_is_not_the_reply_address(self):
+        page_token = self.conversation.token
+        self.assertNotIn(page_token, self.sent["Reply-To"])
+        self.assertEqual(
+            self.sent["Reply-To"],
+            f"sprawa+{self.conversation.reply_token}@localhost",
+        )
+        # Whoever has the page link cannot write e-mails in the resident's
+        # name; an old Reply-To (it carried the page token) opens a new case.
+        old_reply_to = f"sprawa+{page_token}@localhost"
+        self.receive(mail("Stary adres.", to=old_reply_to), old_reply_to)
+        self.assert_kept_elsewhere("Stary adres.")
+
+    def test_the_reply_address_works_from_any_sender(self):
+        address = self.sent["Reply-To"]
+        self.receive(mail("Z innej skrzynki.", to=address, sender="ala@praca.pl"))
+        self.assertEqual(written(self.conversation).last().body, "Z innej skrzynki.")
+
+    def test_staff_rotate_the_reply_address(self):
+        old_address, old_id = self.sent["Reply-To"], self.sent["Message-ID"]
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("messenger-conversation", args=[self.conversation.pk]),
+            {"action": "rotate_reply_token"},
+            follow=True,
+        )
+        self.assertContains(response, "Zmieniono adres do odpowiedzi e-mailem")
+        self.conversation.refresh_from_db()
+        self.assertNotIn(self.conversation.reply_token, old_address)
+        self.assertIsNone(notifications.signed_conversation(old_id))
+
+        self.receive(mail("Po zmianie.", to=old_address), old_address)
+        self.assert_kept_elsewhere("Po zmianie.")
+        self.receive(
+            mail("Wątek.", message_id="<w@example.org>", In_Reply_To=old_id),
+            "napisz@localhost",
+        )
+        self.assertFalse(self.conversation.messages.filter(body="Wątek.").exists())
+
+        services.reply(self.conversation, self.alice, "Nowy adres.")
+        self.deliver()
+        new_address = self.sink.messages[-1]["Reply-To"]
+        self.assertEqual(new_address, notifications.reply_address(self.conversation))
+        self.receive(mail("Nowy działa.", to=new_address, message_id="<n@example.org>"))
+        self.assertEqual(written(self.conversation).last().body, "Nowy działa.")
+
+    def test_another_gminas_staff_cannot_rotate(self):
+        token = self.conversation.reply_token
+        self.client.force_login(self.charlie)
+        response = self.client.post(
+            reverse("messenger-conversation", args=[self.conversation.pk]),
+            {"action": "rotate_reply_token"},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.conversation.refresh_from_db()
+        self.assertEqual(self.conversation.reply_token, token)
+
+
 class RetentionTests(BaseTestCase):
     def test_processed_raw_events_go_after_30_days(self):
         start = timezone.now()
@@ -393,6 +532,21 @@ class SmtpServerTests(TransactionTestCase):
             ["Pytanie", "Dziękuję za odpowiedź."],
         )
         self.assertEqual(InboundEvent.objects.get().state, InboundEvent.State.DONE)
+
+    def test_a_forged_thread_through_the_door_opens_a_new_conversation(self):
+        staff = make_user("urzednik")
+        reply, _ = services.reply(self.conversation, staff, "Odpowiedź.")
+        guessed = f"<message-{reply.pk}.{self.gmina.pk}@localhost>"
+        forged = mail("Wstrzyknięta treść", to="napisz@localhost", In_Reply_To=guessed)
+        with smtplib.SMTP(self.server.host, self.server.port, timeout=30) as smtp:
+            smtp.sendmail(RESIDENT, ["napisz@localhost"], forged)
+        self.assertFalse(
+            self.conversation.messages.filter(body="Wstrzyknięta treść").exists()
+        )
+        self.assertEqual(
+            Conversation.objects.exclude(pk=self.conversation.pk).get().gmina,
+            self.gmina,
+        )
 
 
 def _free_port() -> int:

@@ -76,9 +76,11 @@ class AcknowledgementTests(MailTestCase):
         )
         self.assertEqual(mail["To"], ADDRESS)
         self.assertEqual(mail["From"].addresses[0].display_name, "Gmina Zawada")
-        self.assertEqual(mail["Reply-To"], f"sprawa+{conversation.token}@localhost")
         self.assertEqual(
-            mail["Message-ID"], f"<message-{message.pk}.{self.gmina.pk}@localhost>"
+            mail["Reply-To"], f"sprawa+{conversation.reply_token}@localhost"
+        )
+        self.assertEqual(
+            mail["Message-ID"], notifications.message_id(message, self.gmina)
         )
         self.assertEqual(mail["Auto-Submitted"], "auto-generated")
         text = mail.get_body(("plain",)).get_content()
@@ -124,11 +126,13 @@ class ReplyByEmailTests(MailTestCase):
             subject(mail), f"Odpowiedź urzędu w sprawie {conversation.reference}"
         )
         self.assertEqual(
-            mail["Message-ID"], f"<message-{reply.pk}.{self.gmina.pk}@localhost>"
+            mail["Message-ID"], notifications.message_id(reply, self.gmina)
         )
         self.assertEqual(mail["In-Reply-To"], ack["Message-ID"])
         self.assertEqual(mail["References"], ack["Message-ID"])
-        self.assertEqual(mail["Reply-To"], f"sprawa+{conversation.token}@localhost")
+        self.assertEqual(
+            mail["Reply-To"], f"sprawa+{conversation.reply_token}@localhost"
+        )
         self.assertIsNone(mail["Auto-Submitted"])
         self.assertIn("Odbiór jest w piątek.", mail.get_body(("plain",)).get_content())
 

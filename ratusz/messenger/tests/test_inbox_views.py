@@ -236,7 +236,7 @@ class ConversationTests(BaseTestCase):
         self.assertEqual(
             draft,
             "Dzień dobry,\n\nZgłoszenie uszkodzenia drogi — Zgłoś uszkodzenie przez "
-            f"formularz.: {root}/jak-zalatwic/droga/",
+            f"formularz.\n{root}/jak-zalatwic/droga/",
         )
         self.assertIn("Jak zgłosić dziurę w drodze?", calls[0][2])
         self.assertEqual(calls[0][3], 3)
@@ -392,7 +392,7 @@ class SavedReplyPlaceholderTests(BaseTestCase):
         )
         anonymous, _, _ = services.open_conversation(self.gmina, body="Pytanie")
         for conversation, name in (
-            (named, "Anna Nowak"),
+            (named, "Anna"),  # {imie}: the first name only
             (anonymous, "Szanowni Państwo"),
         ):
             response = self.client.post(

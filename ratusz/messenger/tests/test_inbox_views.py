@@ -114,7 +114,11 @@ class InboxListTests(BaseTestCase):
         services.open_conversation(self.gmina, body="Pytanie")
         services.open_conversation(self.other_gmina, body="Obce pytanie")
         response = self.client.get(reverse("wagtailadmin_home"))
-        self.assertContains(response, "Rozmowy (1 nieprzeczytane)")
+        self.assertContains(response, "Rozmowy (1 nieprzeczytana)")
+        for _ in range(3):
+            services.open_conversation(self.gmina, body="Kolejne pytanie")
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(response, "Rozmowy (4 nieprzeczytane)")
 
 
 class ConversationTests(BaseTestCase):

@@ -71,6 +71,8 @@ EXEMPT: dict[str, str] = {
     "gminas.User.email": _STAFF,
     "gminas.Gmina.name": _OFFICE,
     "gminas.Gmina.short_name": _OFFICE,
+    "gminas.Gmina.name_genitive": _OFFICE,
+    "gminas.Gmina.name_locative": _OFFICE,
     "gminas.Gmina.address": _OFFICE,
     "gminas.Gmina.phone": _OFFICE,
     "gminas.Gmina.email": _OFFICE,

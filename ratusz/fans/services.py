@@ -181,7 +181,7 @@ FOLLOW_SOURCE = "formularz /obserwuj/"
 def email_consent_text(gmina) -> str:
     """The consent as shown beside the checkbox; stored with every consent."""
     return (
-        f"Zgadzam się na otrzymywanie od: {gmina.name} wiadomości e-mail z "
+        f"Zgadzam się na otrzymywanie od {gmina.name_genitive} wiadomości e-mail z "
         "aktualnościami i komunikatami gminy na podany adres. Zgodę mogę wycofać "
         "w każdej chwili jednym kliknięciem w linku w każdej wiadomości."
     )

@@ -7,22 +7,11 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from ratusz.gminas.models import Gmina
+from ratusz.lib import charts
 
 from . import counts
 
-CHART_WIDTH, CHART_HEIGHT = 640, 220
-# Room for the axis labels inside the drawing.
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 32
-
-
-def _nice_ceiling(value: int) -> int:
-    """The smallest of 1, 2, 5 × 10^n that is at least `value` (min 10)."""
-    step = 10
-    while True:
-        for factor in (1, 2, 5):
-            if step * factor >= value:
-                return step * factor
-        step *= 10
+FRAME = charts.Frame(width=640, height=220, left=56, right=16, top=16, bottom=32)
 
 
 def chart(rows: list[dict]) -> dict | None:
@@ -30,29 +19,16 @@ def chart(rows: list[dict]) -> dict | None:
     if not rows:
         return None
     first, last = rows[0]["day"], rows[-1]["day"]
-    span = max((last - first).days, 1)
-    top = _nice_ceiling(max(r[counts.FanCount.ALL] for r in rows))
-    width, height = CHART_WIDTH - LEFT - RIGHT, CHART_HEIGHT - TOP - BOTTOM
-
-    def point(row):
-        x = LEFT + width * (row["day"] - first).days / span
-        y = TOP + height * (1 - row[counts.FanCount.ALL] / top)
-        return round(x, 1), round(y, 1)
-
-    points = [point(r) for r in rows]
+    top = charts.nice_ceiling(max(r[counts.FanCount.ALL] for r in rows))
+    geometry = charts.line_chart(
+        [((r["day"] - first).days, r[counts.FanCount.ALL]) for r in rows],
+        x_span=max((last - first).days, 1),
+        y_max=top,
+        frame=FRAME,
+    )
     return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "points": " ".join(f"{x},{y}" for x, y in points),
-        "dots": points if len(points) == 1 else [],
-        "left": LEFT,
-        "right": CHART_WIDTH - RIGHT,
-        "top": TOP,
-        "bottom": CHART_HEIGHT - BOTTOM,
-        "middle": TOP + height / 2,
+        **geometry,
         "max": top,
-        "half": top // 2,
-        "label_y": CHART_HEIGHT - 8,
         "first": first,
         "last": last,
         "first_count": rows[0][counts.FanCount.ALL],

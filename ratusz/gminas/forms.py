@@ -84,6 +84,22 @@ class GminaForm(WagtailAdminModelForm):
             )
         return email
 
+    def clean(self):
+        cleaned = super().clean()
+        # A renamed gmina gets new declined names, unless someone wrote them
+        # by hand (a stored form that differs from the computed one).
+        if "name" in self.changed_data:
+            old = self.initial.get("name", "")
+            for field, decline in (
+                ("name_genitive", polish.gmina_genitive),
+                ("name_locative", polish.gmina_locative),
+            ):
+                if field not in self.changed_data and self.initial.get(
+                    field
+                ) == decline(old):
+                    cleaned[field] = ""
+        return cleaned
+
 
 class CreateGminaForm(WagtailAdminModelForm):
     """A new gmina: its name and the host name its site answers on."""

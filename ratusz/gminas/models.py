@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ratusz.lib.colours import AA_NORMAL_TEXT, WHITE, contrast_ratio
+from ratusz.lib.polish import gmina_genitive, gmina_locative
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Podaj kolor w zapisie #RRGGBB.")
 
@@ -54,6 +55,22 @@ class Gmina(models.Model):
     name = models.CharField("nazwa", max_length=120, help_text="np. Gmina Zawada")
     short_name = models.CharField(
         "nazwa skrócona", max_length=60, help_text="np. Zawada (do nagłówka strony)"
+    )
+    # Sentences need the name declined ("od: Gminy Zawada Górna", "w Gminie
+    # Zawada Górna"); left empty, they are computed from the name on save.
+    name_genitive = models.CharField(
+        "nazwa w dopełniaczu (kogo? czego?)",
+        max_length=130,
+        blank=True,
+        help_text="np. Gminy Zawada – „wiadomości od: Gminy Zawada”. "
+        "Puste pole zostanie uzupełnione na podstawie nazwy.",
+    )
+    name_locative = models.CharField(
+        "nazwa w miejscowniku (o kim? o czym?)",
+        max_length=130,
+        blank=True,
+        help_text="np. Gminie Zawada – „w Gminie Zawada”. "
+        "Puste pole zostanie uzupełnione na podstawie nazwy.",
     )
     teryt = models.CharField("kod TERYT", max_length=7, blank=True)
     coat_of_arms = models.ForeignKey(
@@ -115,6 +132,22 @@ class Gmina(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_name_forms()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *self.NAME_FORMS}
+        super().save(*args, **kwargs)
+
+    NAME_FORMS = ("name_genitive", "name_locative")
+
+    def fill_name_forms(self):
+        """Compute the declined names left empty ("Gmina X" -> "Gminy X")."""
+        if not self.name_genitive.strip():
+            self.name_genitive = gmina_genitive(self.name)
+        if not self.name_locative.strip():
+            self.name_locative = gmina_locative(self.name)
 
     def clean(self):
         super().clean()

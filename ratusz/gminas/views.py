@@ -139,6 +139,7 @@ class GminaViewSet(ScopedViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+            FieldRowPanel([FieldPanel("name_genitive"), FieldPanel("name_locative")]),
             FieldPanel("teryt"),
             FieldPanel("coat_of_arms"),
             FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")]),

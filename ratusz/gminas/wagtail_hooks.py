@@ -40,6 +40,8 @@ from wagtail.images.views.bulk_actions.delete import (
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from ratusz.lib import avatars
+
 from . import mail_views  # noqa: F401  (registers its admin URLs and menu item)
 from .permissions import scope_pages
 from .views import GminaViewSetGroup
@@ -141,3 +143,19 @@ for _action, _visible in _SCOPED_BULK_ACTIONS:
         ),
         order=100,
     )
+
+
+# --- avatars -----------------------------------------------------------------
+
+
+@hooks.register("get_avatar_url")
+def initials_avatar(user, size):
+    """Initials instead of Gravatar (blocked by the admin's CSP); an uploaded
+    avatar still wins (None lets Wagtail use it)."""
+    if getattr(user, "pk", None) is None:
+        return None
+    profile = getattr(user, "wagtail_userprofile", None)
+    if profile is not None and profile.avatar:
+        return None
+    text = avatars.initials(user.first_name, user.last_name, user.get_username())
+    return avatars.initials_data_uri(text, key=str(user.pk))

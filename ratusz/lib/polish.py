@@ -202,3 +202,31 @@ def _add_letters(text: str, primary: list, accents: list, cases: list) -> None:
 def sorted_polish(items, key=str) -> list:
     """`items` as a list in Polish alphabetical order of `key(item)`."""
     return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+# "Gmina Zawada Górna" is declined by its first words only; the proper name
+# after them stays as it is ("Urząd Gminy Zawada Górna").
+_NAME_FORMS = (
+    # (nominative, genitive, locative)
+    ("Miasto i Gmina ", "Miasta i Gminy ", "Mieście i Gminie "),
+    ("Gmina Miejska ", "Gminy Miejskiej ", "Gminie Miejskiej "),
+    ("Gmina Wiejska ", "Gminy Wiejskiej ", "Gminie Wiejskiej "),
+    ("Gmina ", "Gminy ", "Gminie "),
+    ("Miasto ", "Miasta ", "Mieście "),
+)
+
+
+def gmina_genitive(name: str) -> str:
+    """Return the genitive of an office name: "Gmina X" -> "Gminy X" (od: …)."""
+    for nominative, genitive, _ in _NAME_FORMS:
+        if name.startswith(nominative):
+            return genitive + name.removeprefix(nominative)
+    return name
+
+
+def gmina_locative(name: str) -> str:
+    """Return the locative of an office name: "Gmina X" -> "Gminie X" (w …)."""
+    for nominative, _, locative in _NAME_FORMS:
+        if name.startswith(nominative):
+            return locative + name.removeprefix(nominative)
+    return name

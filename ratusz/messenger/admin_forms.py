@@ -210,8 +210,10 @@ class SavedReplyForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "body": _(
-                "Możesz użyć: {imie} (imię mieszkańca albo „Szanowni Państwo”), "
-                "{sygnatura}, {gmina}, {urzednik}."
+                "Możesz użyć: {imie} (samo imię mieszkańca), {imie_nazwisko} "
+                "(imię i nazwisko) – bez podpisu obie dają „Szanowni Państwo”; "
+                "{sygnatura} (sygnatura sprawy), {gmina} (nazwa gminy), "
+                "{urzednik} (Twoje imię i nazwisko)."
             )
         }
 

@@ -107,9 +107,12 @@ def unread_total(user) -> int:
 
 
 def fill_placeholders(text: str, conversation: Conversation, user) -> str:
-    """A saved reply with {imie}, {sygnatura}, {gmina}, {urzednik} filled in."""
+    """A saved reply with {imie}, {imie_nazwisko}, {sygnatura}, {gmina},
+    {urzednik} filled in ({imie} is the first word of the resident's name)."""
+    full_name = " ".join(conversation.resident_name.split())
     values = {
-        "{imie}": conversation.resident_name or "Szanowni Państwo",
+        "{imie_nazwisko}": full_name or "Szanowni Państwo",
+        "{imie}": full_name.split(" ")[0] if full_name else "Szanowni Państwo",
         "{sygnatura}": conversation.reference,
         "{gmina}": conversation.gmina.name,
         "{urzednik}": user.get_full_name() or user.get_username(),
@@ -198,11 +201,12 @@ def _suggestions(conversation: Conversation):
         if url.startswith("/"):
             url = site.root_url.rstrip("/") + url
         summary = (suggestion.summary or "").strip()
-        line = (
-            f"{suggestion.title} — {summary}: {url}"
-            if summary
-            else f"{suggestion.title}: {url}"
-        )
+        # The link on a line of its own: a summary ends with a full stop, and
+        # "…odbioru.: https://" reads like a typo.
+        sentence = f"{suggestion.title} — {summary}" if summary else suggestion.title
+        if not sentence.endswith((".", "?", "!", "…")):
+            sentence += "."
+        line = f"{sentence}\n{url}"
         found.append(
             {"title": suggestion.title, "summary": summary, "url": url, "text": line}
         )

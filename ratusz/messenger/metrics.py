@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from ratusz.lib import charts
+
 from .models import Conversation, Message
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -185,7 +187,7 @@ def summary(gmina, *, days: int = 30, now=None) -> dict:
     }
 
 
-CHART_WIDTH, CHART_HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 56, 40, 16
+CHART_FRAME = charts.Frame(width=640, height=220, left=56, right=16, top=16, bottom=40)
 
 
 def week_chart(rows: list[Row]) -> dict | None:
@@ -194,31 +196,4 @@ def week_chart(rows: list[Row]) -> dict | None:
     values = [(label, v) for label, v in values if v is not None]
     if not values:
         return None
-    top = max(v for _, v in values) or 1
-    inner_w = CHART_WIDTH - LEFT - 16
-    inner_h = CHART_HEIGHT - TOP - BOTTOM
-    step = inner_w / len(values)
-    bars = []
-    for i, (label, value) in enumerate(values):
-        height = round(inner_h * value / top, 1)
-        bars.append(
-            {
-                "x": round(LEFT + i * step + step * 0.15, 1),
-                "y": round(TOP + inner_h - height, 1),
-                "width": round(step * 0.7, 1),
-                "height": height,
-                "label": label,
-                "label_x": round(LEFT + i * step + step / 2, 1),
-                "value": value,
-            }
-        )
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": LEFT,
-        "top": TOP,
-        "bottom": CHART_HEIGHT - BOTTOM,
-        "label_y": CHART_HEIGHT - BOTTOM + 16,
-        "max": top,
-        "bars": bars,
-    }
+    return charts.bar_chart(values, frame=CHART_FRAME)

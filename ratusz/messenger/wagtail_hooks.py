@@ -2,6 +2,7 @@
 count, the inbox URLs, the statistics and office-hours settings entries."""
 
 from django.urls import include, path, reverse
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -25,7 +26,11 @@ class InboxMenuItem(MenuItem):
         unread = unread_total(request.user)
         if unread:
             # The sidebar renders labels as text: the count goes into it.
-            component.label = f"Rozmowy ({unread} nieprzeczytane)"
+            component.label = ngettext(
+                "Rozmowy (%(n)d nieprzeczytana)",
+                "Rozmowy (%(n)d nieprzeczytanych)",
+                unread,
+            ) % {"n": unread}
         return component
 
 

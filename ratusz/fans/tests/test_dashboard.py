@@ -8,6 +8,7 @@ from django.urls import reverse
 from ratusz.fans.models import ChannelState, FanCount, Follower, PushSubscription
 from ratusz.fans.wagtail_hooks import chart
 from ratusz.test import BaseTestCase
+from ratusz.testing.svg import bad_numbers, count, svg_charts
 
 TODAY = date(2026, 11, 24)
 
@@ -97,9 +98,26 @@ class DashboardTestCase(BaseTestCase):
         c = chart(rows)
         self.assertEqual(c["max"], 200)
         # From the bottom-left corner to 90% of the height at the right edge.
-        self.assertEqual(
-            c["points"], f"56.0,188.0 {c['right']:.1f},{16 + 172 * 0.1:.1f}"
-        )
+        self.assertEqual(c["points"], "56,188 624,33.2")
         one = chart([{"day": TODAY, "all": 7}])
         self.assertEqual((one["max"], len(one["dots"])), (10, 1))
         self.assertIsNone(chart([]))
+
+    def test_the_chart_draws_in_polish(self):
+        # Polish writes "102,0": in an SVG attribute that number draws nothing.
+        self.history(self.gmina, [90, 120, 135, 510])
+        self.history(self.other_gmina, [7])
+        response = self.dashboard(self.admin)
+        self.assertEqual(response.headers["Content-Language"], "pl")
+        svgs = svg_charts(response.content.decode())
+        self.assertEqual(len(svgs), 2)
+        for svg in svgs:
+            self.assertEqual(bad_numbers(svg), [])
+        by_gmina = {svg.get("aria-labelledby").split()[0]: svg for svg in svgs}
+        zawada = by_gmina[f"fans-chart-title-{self.gmina.pk}"]
+        line = zawada.find(".//{http://www.w3.org/2000/svg}polyline")
+        self.assertEqual(len(line.get("points").split(" ")), 4)
+        self.assertEqual(count(zawada, "circle"), 0)
+        # One day of history cannot draw a line: a dot stands for it.
+        brzezie = by_gmina[f"fans-chart-title-{self.other_gmina.pk}"]
+        self.assertEqual(count(brzezie, "circle"), 1)

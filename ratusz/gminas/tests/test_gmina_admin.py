@@ -23,6 +23,8 @@ def settings_data(gmina: Gmina, **changes) -> dict:
     data = {
         "name": gmina.name,
         "short_name": gmina.short_name,
+        "name_genitive": gmina.name_genitive,
+        "name_locative": gmina.name_locative,
         "teryt": gmina.teryt,
         "coat_of_arms": gmina.coat_of_arms_id or "",
         "primary_colour": gmina.primary_colour,
@@ -109,6 +111,32 @@ class SettingsTest(GminaAdminTestCase):
             self.dora.groups.get().name,
             "Gmina Zawada Wielka (localhost) – administrator",
         )
+
+    def test_it_declines_the_name_and_keeps_forms_written_by_hand(self):
+        self.assertEqual(
+            (self.gmina.name_genitive, self.gmina.name_locative),
+            ("Gminy Zawada", "Gminie Zawada"),
+        )
+        self.client.force_login(self.dora)
+        url = self.url("gmina", "edit", self.gmina.pk)
+        # A rename declines the new name: the stored forms were computed.
+        self.client.post(url, settings_data(self.gmina, name="Gmina Zawada Górna"))
+        self.gmina.refresh_from_db()
+        self.assertEqual(self.gmina.name_genitive, "Gminy Zawada Górna")
+        self.assertEqual(self.gmina.name_locative, "Gminie Zawada Górna")
+        # A form written by hand survives the next rename.
+        self.client.post(
+            url, settings_data(self.gmina, name_locative="Gminie Zawadzie Górnej")
+        )
+        self.gmina.refresh_from_db()
+        self.client.post(url, settings_data(self.gmina, name="Miasto i Gmina Zawada"))
+        self.gmina.refresh_from_db()
+        self.assertEqual(self.gmina.name_genitive, "Miasta i Gminy Zawada")
+        self.assertEqual(self.gmina.name_locative, "Gminie Zawadzie Górnej")
+        # An emptied field is computed again.
+        self.client.post(url, settings_data(self.gmina, name_locative=""))
+        self.gmina.refresh_from_db()
+        self.assertEqual(self.gmina.name_locative, "Mieście i Gminie Zawada")
 
     def test_it_rejects_a_primary_colour_too_light_for_white_text(self):
         self.client.force_login(self.dora)

@@ -101,7 +101,7 @@ def consent_text(gmina) -> str:
         "Chcę otrzymywać od %(gmina)s SMS-y z komunikatami gminy na podany numer "
         "telefonu. Zgodę mogę wycofać w każdej chwili, odpowiadając STOP "
         "lub na stronie ustawień powiadomień."
-    ) % {"gmina": gmina.name}
+    ) % {"gmina": gmina.name_genitive}
 
 
 def _code_hash(token: str, code: str) -> str:
@@ -124,7 +124,7 @@ def _over_limit(key: str, limit: int, period: int) -> bool:
 def code_message(gmina, code: str) -> str:
     return _("%(code)s to kod potwierdzenia SMS-ów od %(gmina)s.") % {
         "code": code,
-        "gmina": gmina.name,
+        "gmina": gmina.name_genitive,
     }
 
 

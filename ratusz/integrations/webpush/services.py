@@ -25,7 +25,7 @@ def consent_text(gmina) -> str:
         "Chcę otrzymywać od %(gmina)s powiadomienia w tej przeglądarce o nowych "
         "wiadomościach z wybranych tematów i sołectw. Zgodę mogę wycofać w każdej "
         "chwili przyciskiem „Wyłącz” albo w ustawieniach przeglądarki."
-    ) % {"gmina": gmina.name}
+    ) % {"gmina": gmina.name_genitive}
 
 
 @transaction.atomic

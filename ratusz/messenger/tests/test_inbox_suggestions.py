@@ -30,7 +30,9 @@ class RealSuggestionTests(BaseTestCase):
         )
         draft = response.context["reply_form"].initial["body"]
         self.assertIn("Dowód osobisty — ", draft)
-        self.assertIn(suggestions[0]["url"], draft)
+        # The link stands on its own line after a full sentence (no ".:").
+        self.assertIn(f".\n{suggestions[0]['url']}", draft)
+        self.assertNotIn(".:", draft)
 
     def test_another_gminas_procedures_are_never_suggested(self):
         self.client.force_login(self.charlie)

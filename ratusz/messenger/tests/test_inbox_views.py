@@ -114,7 +114,11 @@ class InboxListTests(BaseTestCase):
         services.open_conversation(self.gmina, body="Pytanie")
         services.open_conversation(self.other_gmina, body="Obce pytanie")
         response = self.client.get(reverse("wagtailadmin_home"))
-        self.assertContains(response, "Rozmowy (1 nieprzeczytane)")
+        self.assertContains(response, "Rozmowy (1 nieprzeczytana)")
+        for _ in range(3):
+            services.open_conversation(self.gmina, body="Kolejne pytanie")
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(response, "Rozmowy (4 nieprzeczytane)")
 
 
 class ConversationTests(BaseTestCase):
@@ -236,7 +240,7 @@ class ConversationTests(BaseTestCase):
         self.assertEqual(
             draft,
             "Dzień dobry,\n\nZgłoszenie uszkodzenia drogi — Zgłoś uszkodzenie przez "
-            f"formularz.: {root}/jak-zalatwic/droga/",
+            f"formularz.\n{root}/jak-zalatwic/droga/",
         )
         self.assertIn("Jak zgłosić dziurę w drodze?", calls[0][2])
         self.assertEqual(calls[0][3], 3)
@@ -392,7 +396,7 @@ class SavedReplyPlaceholderTests(BaseTestCase):
         )
         anonymous, _, _ = services.open_conversation(self.gmina, body="Pytanie")
         for conversation, name in (
-            (named, "Anna Nowak"),
+            (named, "Anna"),  # {imie}: the first name only
             (anonymous, "Szanowni Państwo"),
         ):
             response = self.client.post(

@@ -10,6 +10,7 @@ from ratusz.messenger import metrics, services
 from ratusz.messenger.metrics import Row
 from ratusz.messenger.models import Conversation
 from ratusz.test import BaseTestCase, make_category
+from ratusz.testing.svg import bad_numbers, count, svg_charts
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -106,4 +107,10 @@ class MetricsTests(BaseTestCase):
         self.assertIn("Załatwione w rozmowie: 1 z 2 załatwionych (50%)", body)
         self.assertIn("<svg", body)
         self.assertEqual(len(response.context["chart"]["bars"]), 2)
+        # Polish writes "141,2": in an SVG attribute that number draws nothing.
+        self.assertEqual(response.headers["Content-Language"], "pl")
+        (svg,) = svg_charts(body)
+        self.assertEqual(bad_numbers(svg), [])
+        self.assertEqual(count(svg, "rect"), 2)
+        self.assertEqual(count(svg, "text"), 2)
         self.assertNotIn("Obca", body)

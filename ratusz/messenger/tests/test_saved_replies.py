@@ -66,9 +66,16 @@ class SavedReplyCrudTests(BaseTestCase):
         conversation, _, _ = services.open_conversation(
             self.gmina, body="Pytanie", resident_name="Jan Kos"
         )
-        text = "{imie} | {sygnatura} | {gmina} | {urzednik} | {nieznane}"
+        text = (
+            "{imie} | {imie_nazwisko} | {sygnatura} | {gmina} | {urzednik} | {nieznane}"
+        )
         self.assertEqual(
             fill_placeholders(text, conversation, self.alice),
-            f"Jan Kos | {conversation.reference} | Gmina Zawada | Alicja Nowak "
-            "| {nieznane}",
+            f"Jan | Jan Kos | {conversation.reference} | Gmina Zawada "
+            "| Alicja Nowak | {nieznane}",
+        )
+        anonymous, _, _ = services.open_conversation(self.gmina, body="Pytanie")
+        self.assertEqual(
+            fill_placeholders("{imie}; {imie_nazwisko}", anonymous, self.alice),
+            "Szanowni Państwo; Szanowni Państwo",
         )

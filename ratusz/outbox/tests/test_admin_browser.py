@@ -66,12 +66,14 @@ def test_the_editor_counts_sms_and_mastodon_as_you_type(editor, page):
 
     sms.fill("Odbior odpadow w piatek")
     expect(counter).to_have_text(
-        "23 znaków, GSM-7, części SMS: 1 (do 160 znaków w części)."
+        "23 znaki, GSM-7, części SMS: 1 (do 160 znaków w części)."
     )
     sms.fill("Odbiór odpadów w piątek")
-    expect(counter).to_contain_text("23 znaków, UCS-2, części SMS: 1 (do 70 znaków")
+    expect(counter).to_contain_text("23 znaki, UCS-2, części SMS: 1 (do 70 znaków")
     sms.fill("ż" * 71)
     expect(counter).to_contain_text("71 znaków, UCS-2, części SMS: 2 (do 67 znaków")
+    sms.fill("a")
+    expect(counter).to_contain_text("1 znak, GSM-7")
     assert "id_sms_text-counter" in sms.get_attribute("aria-describedby")
 
     mastodon = page.locator("#id_mastodon_text")

@@ -52,10 +52,19 @@
     return graphemes(countable) + 2 + URL_LENGTH;
   }
 
+  // "1 znak", "23 znaki", "25 znaków": the noun agrees with the number.
+  var PLURAL = window.Intl && Intl.PluralRules ? new Intl.PluralRules("pl") : null;
+  var CHARACTERS = { one: "znak", few: "znaki", many: "znaków", other: "znaku" };
+
+  function characters(n) {
+    var form = PLURAL ? PLURAL.select(n) : "many";
+    return n + " " + CHARACTERS[form];
+  }
+
   function smsMessage(text) {
     if (!text) return "Pusta: SMS dostaną tylko obserwujący artykułów pilnych (tytuł i link).";
     var s = smsLength(text);
-    var msg = s.length + " znaków, " + (s.gsm ? "GSM-7" : "UCS-2") + ", części SMS: " +
+    var msg = characters(s.length) + ", " + (s.gsm ? "GSM-7" : "UCS-2") + ", części SMS: " +
       s.segments + " (do " + s.perSegment + " znaków w części).";
     if (!s.gsm) msg += " Polskie znaki lub inne spoza alfabetu GSM skracają SMS do 70 znaków.";
     return msg;

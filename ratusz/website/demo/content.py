@@ -17,6 +17,8 @@ BIP = "https://bip.zawada-gorna.example"
 GMINA = {
     "name": "Gmina Zawada Górna",
     "short_name": "Zawada Górna",
+    "name_genitive": "Gminy Zawada Górna",
+    "name_locative": "Gminie Zawada Górna",
     "teryt": "1899042",
     # White on the primary colour: 8.9:1; the accent on white: 7.1:1 (WCAG AA).
     "primary_colour": "#1d4e89",

@@ -612,7 +612,7 @@ def news_index_for(gmina: Gmina):
     )
     if index is None:
         raise ImportFailed(
-            _("Gmina %(gmina)s nie ma strony aktualności; najpierw ją utwórz.")
+            _("%(gmina)s nie ma strony aktualności; najpierw ją utwórz.")
             % {"gmina": gmina.name}
         )
     return index

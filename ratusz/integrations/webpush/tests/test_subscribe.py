@@ -73,7 +73,7 @@ class SubscribeTests(BaseTestCase):
             (consent.follower, consent.channel, consent.action, consent.text_version),
             (follower, "push", "given", "push-1"),
         )
-        self.assertIn("Gmina Zawada", consent.text)
+        self.assertIn("od Gminy Zawada", consent.text)
         self.assertEqual(consent.source, "przycisk powiadomień: localhost/obserwuj/")
         self.assertTrue(Follower.objects.fans().filter(pk=follower.pk).exists())
 

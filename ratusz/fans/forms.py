@@ -10,6 +10,43 @@ from .models import Rhythm
 
 # Nobody's address is this long; longer input is refused, never truncated.
 MAX_EMAIL = 254
+# The ways to follow a link may point at (`/obserwuj/?kanal=sms`).
+CHANNELS = ("email", "push", "sms")
+# Query parameters that preselect topics and villages, as on the news list.
+CATEGORY_PARAM = "kategoria"
+VILLAGE_PARAM = "solectwo"
+# Longer lists of topics or villages fold away on the follow page.
+LONG_LIST = 6
+# More slugs than any gmina has: the rest of an overlong query is not read.
+MAX_PRESELECTED = 100
+
+
+def preselected_interests(query, gmina) -> dict:
+    """Initial topics and villages from a link's `?kategoria=…&solectwo=…`.
+
+    Slugs are looked up among this gmina's own categories and villages only;
+    anything else (another gmina's, a typo, junk) is ignored, not an error.
+    """
+
+    def slugs(name):
+        return [v for v in query.getlist(name)[:MAX_PRESELECTED] if len(v) <= 80]
+
+    initial = {}
+    topics = slugs(CATEGORY_PARAM)
+    if topics:
+        initial["topics"] = list(
+            Category.objects.filter(gmina=gmina, slug__in=topics).values_list(
+                "pk", flat=True
+            )
+        )
+    villages = slugs(VILLAGE_PARAM)
+    if villages:
+        initial["villages"] = list(
+            Village.objects.filter(gmina=gmina, slug__in=villages).values_list(
+                "pk", flat=True
+            )
+        )
+    return initial
 
 
 def _no_control_characters(value: str) -> None:
@@ -80,6 +117,26 @@ class InterestsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = Category.objects.filter(gmina=gmina)
         self.fields["villages"].queryset = Village.objects.filter(gmina=gmina)
+
+    def choice_group(self, name: str) -> dict:
+        """How one list of checkboxes is shown: its boxes, and whether it is
+        long enough to fold away (a `<details>` saying how many are ticked)."""
+        boxes = list(self[name])
+        chosen = sum(1 for box in boxes if box.data["selected"])
+        return {
+            "boxes": boxes,
+            "total": len(boxes),
+            "chosen": chosen,
+            "long": len(boxes) > LONG_LIST,
+            # Open when something is ticked (a link preselected it) or wrong.
+            "open": bool(chosen or self[name].errors),
+        }
+
+    def topics_group(self):
+        return self.choice_group("topics")
+
+    def villages_group(self):
+        return self.choice_group("villages")
 
 
 class FollowForm(InterestsForm):

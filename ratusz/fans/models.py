@@ -208,6 +208,18 @@ class Confirmation(models.Model):
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at
 
+    def confirmed_already(self) -> bool:
+        """This e-mail link did its job and the address is still following.
+
+        Opening it again (a second click, a mail program's preview) says so
+        instead of "link nieaktualny"; after unsubscribing it is just used.
+        """
+        return (
+            self.used_at is not None
+            and self.channel == "email"
+            and self.follower.email_state == ChannelState.ACTIVE
+        )
+
 
 class FanCount(models.Model):
     """The number of fans of a gmina on one day: all channels and each one."""

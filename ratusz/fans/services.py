@@ -106,6 +106,20 @@ def plan_article_deliveries(article) -> None:
     outbox.enqueue(rows)
 
 
+def digest_readers(article, gmina) -> int:
+    """How many followers get this article only in tomorrow's e-mail digest.
+
+    They have no row of their own (the digest is one message a day), so the
+    editor's screen counts them here instead of saying nobody matched.
+    """
+    if is_urgent(article):
+        return 0  # urgent news goes to everyone at once, digest or not
+    followers = Follower.objects.for_gmina(gmina).interested_in(
+        category=article.category, villages=list(article.villages.all()), urgent=False
+    )
+    return followers.with_email().filter(email_rhythm=Rhythm.DAILY).count()
+
+
 # Networks where the gmina posts once to its own page or account:
 # channel → dotted path of `is_configured(gmina) -> bool`. Each integration
 # adds itself when it exists.

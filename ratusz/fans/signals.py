@@ -10,8 +10,13 @@ from . import services
 
 def on_article_published(sender, instance, **kwargs):
     # Imported archive posts are old news; a re-publish after an edit (the
-    # first publication time stays) must never re-post.
-    if is_importing() or instance.first_published_at != instance.last_published_at:
+    # first publication time stays) must never re-post. Wagtail sends this
+    # signal also when a page is only scheduled: it is planned when it goes
+    # live, not before (rows planned early were cancelled, and blocked the
+    # real send).
+    if is_importing() or not instance.live:
+        return
+    if instance.first_published_at != instance.last_published_at:
         return
     services.plan_article_deliveries(instance)
 

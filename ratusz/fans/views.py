@@ -4,12 +4,14 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +21,7 @@ from wagtail.models import Site
 from ratusz.lib.client_ip import client_ip
 
 from . import services, tasks
-from .forms import FollowForm, InterestsForm
+from .forms import CHANNELS, FollowForm, InterestsForm, preselected_interests
 from .models import FanSettings, Follower
 
 # Sign-ups allowed per client address and per e-mail address in a period.
@@ -80,9 +82,40 @@ def _rate_limited(request, gmina, email: str) -> bool:
     return by_ip or by_email
 
 
+# The address a browser just submitted, for the "sent" page to repeat: kept in
+# that browser (a signed cookie sent only to that page), never looked up.
+SENT_COOKIE = "ratusz_follow_sent"
+SENT_SALT = "ratusz.fans.follow-sent"
+SENT_MAX_AGE = 600  # seconds
+
+
+def _remember_address(request, response, email: str):
+    response.set_cookie(
+        SENT_COOKIE,
+        signing.dumps(email, salt=SENT_SALT),
+        max_age=SENT_MAX_AGE,
+        path=reverse("fans-follow-sent"),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _remembered_address(request) -> str:
+    try:
+        return signing.loads(
+            request.COOKIES.get(SENT_COOKIE, ""), salt=SENT_SALT, max_age=SENT_MAX_AGE
+        )
+    except signing.BadSignature:
+        return ""
+
+
 def _follow_context(request, gmina, form):
+    channel = request.GET.get("kanal", "")
     return {
         "form": form,
+        "channel": channel if channel in CHANNELS else "",
         "consent_text": services.email_consent_text(gmina),
         "sms_signup": _template_exists("fans/_sms_signup.html"),
         "webpush_signup": _template_exists("webpush/subscribe.html"),
@@ -93,7 +126,9 @@ def _follow_context(request, gmina, form):
 @require_http_methods(["GET", "POST"])
 def follow(request):
     gmina = _get_gmina(request)
-    form = FollowForm(request.POST or None, gmina=gmina)
+    # A link ("follow this article's category and villages") may preselect.
+    initial = preselected_interests(request.GET, gmina)
+    form = FollowForm(request.POST or None, gmina=gmina, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.is_bot():
@@ -109,7 +144,10 @@ def follow(request):
                 source=services.FOLLOW_SOURCE,
             )
             transaction.on_commit(lambda: tasks.send_follow_email(follower.pk, token))
-            return redirect("fans-follow-sent")
+            # The same whether the address was new or already following.
+            return _remember_address(
+                request, redirect("fans-follow-sent"), data["email"]
+            )
         form.add_error(None, _("Za dużo prób zapisu. Spróbuj ponownie za godzinę."))
         status = 429
     elif request.method == "POST":
@@ -118,10 +156,12 @@ def follow(request):
     return render(request, "fans/follow.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET"])
 def follow_sent(request):
     _get_gmina(request)
-    return render(request, "fans/follow_sent.html")
+    context = {"address": _remembered_address(request)}
+    return render(request, "fans/follow_sent.html", context)
 
 
 @never_cache
@@ -131,14 +171,26 @@ def confirm(request, token):
     confirmation = services.find_email_confirmation(gmina, token)
     if confirmation is None:
         return render(request, "fans/confirm_invalid.html", status=404)
+    if confirmation.confirmed_already():
+        return _already_confirmed(request, confirmation)
     if not confirmation.is_usable():
         return render(request, "fans/confirm_invalid.html", status=410)
     if request.method == "POST":
         if not services.confirm_email(confirmation, source="link potwierdzający"):
+            # A second click that lost the race to the first one.
+            confirmation.refresh_from_db()
+            confirmation.follower.refresh_from_db()
+            if confirmation.confirmed_already():
+                return _already_confirmed(request, confirmation)
             return render(request, "fans/confirm_invalid.html", status=410)
         follower = confirmation.follower
         return render(request, "fans/confirmed.html", {"follower": follower})
     return render(request, "fans/confirm.html")
+
+
+def _already_confirmed(request, confirmation):
+    context = {"follower": confirmation.follower}
+    return render(request, "fans/confirmed_already.html", context)
 
 
 @never_cache

@@ -26,6 +26,10 @@ class DeliveryQuerySet(models.QuerySet):
     def for_gmina(self, gmina):
         return self.filter(gmina=gmina)
 
+    def waiting_for_retry(self):
+        """Rows that failed transiently and wait for their next attempt."""
+        return self.filter(state=Delivery.State.PENDING).exclude(error="")
+
     def due(self, now=None):
         now = now or timezone.now()
         return self.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)

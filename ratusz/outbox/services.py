@@ -384,6 +384,24 @@ def paused_channels(gmina, now=None) -> list[CircuitBreaker]:
     )
 
 
+# Channels a gmina connects in the admin: channel → dotted path of
+# `is_connected(gmina) -> bool`. E-mail and push need nothing per gmina.
+CONNECTIONS = {
+    "facebook": "ratusz.integrations.facebook.models.is_configured",
+    "mastodon": "ratusz.integrations.mastodon.models.is_configured",
+    "sms": "ratusz.integrations.sms.services.is_available",
+}
+
+
+def unconnected_channels(gmina) -> list[str]:
+    """The channels this gmina has not connected (or whose connection broke)."""
+    return [
+        channel
+        for channel, path in CONNECTIONS.items()
+        if not import_string(path)(gmina)
+    ]
+
+
 # Recovery and editors' actions ---------------------------------------------
 
 

@@ -11,6 +11,7 @@ Who sees what (decided for the fans issue):
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ratusz.fans.services import article_item
+from ratusz.fans.services import article_item, digest_readers
 from ratusz.gminas.models import Gmina, Membership
 from ratusz.website.models import ArticlePage
 
@@ -34,6 +35,15 @@ READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
 # Rows listed under "problems"; the rest are counted, not shown.
 PROBLEMS_SHOWN = 200
 PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
+FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
+# Staff read times as the gmina lives them, whatever the server's zone.
+WARSAW = ZoneInfo("Europe/Warsaw")
+# Where an administrator connects each channel: (admin URL name, menu entry).
+CHANNEL_SETTINGS = {
+    Channel.FACEBOOK: ("facebook-settings", "Facebook"),
+    Channel.MASTODON: ("mastodon-settings", "Mastodon"),
+    Channel.SMS: ("sms-settings", "SMS (SMSAPI)"),
+}
 
 
 def _gmina_of(page) -> Gmina | None:
@@ -113,10 +123,70 @@ def _summary(deliveries) -> dict:
     }
     return {
         "channels": channels,
+        "total": sum(totals.values()),
         "active": bool(totals[State.PENDING] + totals[State.SENDING]),
         "failed": totals[State.FAILED],
         "unknown": totals[State.UNKNOWN],
     }
+
+
+def warsaw_time(value) -> str:
+    """'3.12.2026, 23:41' in Warsaw time."""
+    local = timezone.localtime(value, WARSAW)
+    return f"{local.day}.{local:%m.%Y, %H:%M}"
+
+
+def status_text(page, gmina, summary) -> str:
+    """The sentence at the top of the screen: what happens to the messages.
+
+    "Wysyłka zakończona." only when something was planned and is done; an
+    article that is not live yet, or that nobody follows, says so instead.
+    """
+    if summary["active"]:
+        return (
+            "Trwa wysyłka – liczby odświeżają się same co 2 sekundy "
+            "(lub odśwież stronę)."
+        )
+    for_followers = sum(summary["channels"][c]["total"] for c in FOLLOWER_CHANNELS)
+    if not page.live and not summary["total"]:
+        scheduled = page.scheduled_revision
+        if scheduled is not None:
+            return (
+                f"Zaplanowano na {warsaw_time(scheduled.approved_go_live_at)}. "
+                "Powiadomienia wyślemy, gdy artykuł zostanie opublikowany."
+            )
+        return (
+            "Artykuł nie jest opublikowany – powiadomienia wyślemy, "
+            "gdy zostanie opublikowany."
+        )
+    if page.live and not for_followers:
+        if not page.notify_followers:
+            return "Przy publikacji wyłączono powiadamianie obserwujących."
+        readers = digest_readers(page, gmina)
+        if readers:
+            return (
+                f"Obserwujący, którzy wybrali e-mail raz dziennie ({readers}), "
+                "dostaną ten artykuł w najbliższym podsumowaniu."
+            )
+        return "Żaden obserwujący nie pasuje do kategorii i sołectw tego artykułu."
+    return "Wysyłka zakończona."
+
+
+def unconnected(gmina) -> list[dict]:
+    """'Facebook: nie połączono – Ustawienia → Facebook', with the link."""
+    labels = dict(Channel.choices)
+    result = []
+    for channel in services.unconnected_channels(gmina):
+        url_name, menu = CHANNEL_SETTINGS[channel]
+        result.append(
+            {
+                "channel": channel,
+                "label": labels[channel],
+                "menu": f"Ustawienia → {menu}",
+                "url": reverse(url_name, args=[gmina.pk]),
+            }
+        )
+    return result
 
 
 def mask_email(email: str) -> str:
@@ -174,8 +244,20 @@ def article(request, page_id):
         {"row": row, "link": remote_link(row, gmina), "label": labels[row.channel]}
         for row in deliveries.filter(channel__in=PAGE_CHANNELS, recipient="page")
     ]
-    problems = []
+    problems, waiting = [], []
+    waiting_rows = deliveries.waiting_for_retry()
     if can_retry:
+        waiting = [
+            {
+                "row": row,
+                "recipient": recipient_label(row),
+                "label": labels[row.channel],
+                "next_try": warsaw_time(row.next_attempt_at),
+            }
+            for row in waiting_rows.select_related(
+                "follower", "push_subscription"
+            ).order_by("next_attempt_at", "pk")[:PROBLEMS_SHOWN]
+        ]
         rows = (
             deliveries.filter(state__in=[State.FAILED, State.UNKNOWN])
             .select_related("follower", "push_subscription")
@@ -200,6 +282,10 @@ def article(request, page_id):
             "channels": channels,
             "posts": posts,
             "problems": problems,
+            "waiting": waiting,
+            "waiting_count": waiting_rows.count(),
+            "status": status_text(page, gmina, summary),
+            "unconnected": unconnected(gmina),
             "problems_hidden": summary["failed"] + summary["unknown"] - len(problems),
             "paused": [
                 {"breaker": b, "notice": pause_notice(b)}
@@ -214,6 +300,7 @@ def progress(request, page_id):
     page, gmina, _ = _get_article(request, page_id)
     summary = _summary(_deliveries(page, gmina))
     summary["paused"] = [pause_notice(b) for b in _paused(gmina, summary)]
+    summary["status"] = status_text(page, gmina, summary)
     response = JsonResponse(summary)
     response["Cache-Control"] = "no-store"
     return response

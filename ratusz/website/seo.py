@@ -1,10 +1,11 @@
 """What an article tells machines: Open Graph image, JSON-LD, share links."""
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
@@ -105,6 +106,25 @@ def share_links(page, request) -> dict:
         "url": url,
         "facebook": f"{FACEBOOK_SHARER}?u={quote(url, safe='')}",
         "email": f"mailto:?subject={subject}&body={body}",
+    }
+
+
+def follow_link(page) -> dict:
+    """The article's call to follow: the follow page with its category and
+    villages preselected (`?kategoria=…&solectwo=…`, as on the news list).
+
+    The same for every visitor, so the page stays cacheable.
+    """
+    params = []
+    if page.category_id:
+        params.append(("kategoria", page.category.slug))
+    villages = list(page.villages.all())
+    params += [("solectwo", v.slug) for v in villages]
+    url = reverse("fans-follow")
+    return {
+        "url": f"{url}?{urlencode(params)}" if params else url,
+        "category": page.category.name if page.category_id else "",
+        "villages": [v.name for v in villages],
     }
 
 

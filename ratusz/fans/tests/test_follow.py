@@ -173,12 +173,20 @@ class FollowPageTestCase(SinkTestCase):
         self.assertEqual(confirmed.text_version, services.EMAIL_CONSENT_VERSION)
         self.assertIsNotNone(Confirmation.objects.get().used_at)
 
-        # Single use.
-        r = self.client.post(path)
+        # Single use: opened again, it says the address is already confirmed.
+        for again in (self.client.post(path), self.client.get(path)):
+            self.assertEqual(again.status_code, 200)
+            self.assertContains(again, "Zapis jest już potwierdzony")
+            self.assertContains(again, f"/obserwuj/ustawienia/{follower.token}/")
+            self.assertNotContains(again, "nieaktualny")
+        self.assertEqual(Consent.objects.filter(action="confirmed").count(), 1)
+
+        # After leaving, the used link is just used.
+        services.unsubscribe(follower, "email", source="test")
+        r = self.client.get(path)
         self.assertEqual(r.status_code, 410)
         self.assertContains(r, "nieaktualny", status_code=410)
-        self.assertEqual(self.client.get(path).status_code, 410)
-        self.assertEqual(Consent.objects.filter(action="confirmed").count(), 1)
+        self.assertNotContains(r, follower.token, status_code=410)
 
     def test_an_expired_link_gives_410(self):
         self.post()
@@ -236,12 +244,15 @@ class FollowPageTestCase(SinkTestCase):
         )
         existing.topics.set([self.roads])
         fresh = self.post({"email": "nowy@example.org"})
+        fresh_page = self.client.get(fresh["Location"]).content
         again = self.post({"email": "JAN@Example.ORG", "topics": [self.waste.pk]})
+        again_page = self.client.get(again["Location"]).content
         self.assertEqual(fresh.status_code, again.status_code)
         self.assertEqual(fresh["Location"], again["Location"])
+        # Each page repeats only what was typed; otherwise they are the same.
         self.assertEqual(
-            _without_nonce(self.client.get(fresh["Location"]).content),
-            _without_nonce(self.client.get(again["Location"]).content),
+            _without_nonce(fresh_page).replace(b"nowy@example.org", b"ADRES"),
+            _without_nonce(again_page).replace(b"JAN@Example.ORG", b"ADRES"),
         )
         self.assertEqual(len(self.sink.messages), 2)
         already = self.sink.messages[1]
@@ -380,3 +391,116 @@ class FollowPageTestCase(SinkTestCase):
         self.assertRedirects(r, "/obserwuj/wyslano/")
         self.assertEqual(Follower.objects.get().email_state, ChannelState.PENDING)
         self.assertEqual(self.sink.messages, [])
+
+
+class SentPageTestCase(SinkTestCase):
+    """The "check your inbox" page repeats the address this browser typed."""
+
+    def test_it_names_the_address_just_typed(self):
+        r = self.post({"email": "ala.kowalska@example.org"})
+        self.assertRedirects(r, "/obserwuj/wyslano/")
+        page = self.client.get("/obserwuj/wyslano/")
+        self.assertContains(
+            page,
+            "Wysłaliśmy link potwierdzający na adres "
+            '<strong class="follow-sent__address">ala.kowalska@example.org</strong>',
+        )
+        self.assertIn("no-store", page["Cache-Control"])
+        # Only in the browser that typed it, and only to that page.
+        cookie = r.cookies["ratusz_follow_sent"]
+        self.assertEqual(cookie["path"], "/obserwuj/wyslano/")
+        self.assertTrue(cookie["httponly"])
+        self.assertNotIn(b"ala.kowalska", Client().get("/obserwuj/wyslano/").content)
+
+    def test_it_learns_nothing_from_the_database(self):
+        Follower.objects.create(
+            gmina=self.gmina, email="sasiad@example.org", email_state="active"
+        )
+        page = self.client.get("/obserwuj/wyslano/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "sasiad@")
+        self.assertNotContains(page, "Wysłaliśmy link potwierdzający na adres")
+        self.assertContains(page, "Jeśli adres jest poprawny")
+        # A cookie made up by hand (not signed by us) shows nothing either.
+        self.client.cookies["ratusz_follow_sent"] = "sasiad@example.org"
+        self.assertNotContains(self.client.get("/obserwuj/wyslano/"), "sasiad@")
+
+    def test_the_address_is_forgotten_after_ten_minutes(self):
+        self.post({"email": "ala@example.org"})
+        with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+            page = self.client.get("/obserwuj/wyslano/")
+        self.assertNotContains(page, "ala@example.org")
+
+    def test_a_bot_gets_no_address_back(self):
+        r = self.post({"email": "bot@example.org", "website": "http://spam"})
+        self.assertNotIn("ratusz_follow_sent", r.cookies)
+
+
+class PreselectTestCase(BaseTestCase):
+    """Links preselect topics, villages and the way to follow, within the
+    gmina's own lists; anything else is ignored."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.waste = make_category(cls.gmina, "Odpady")
+        cls.roads = make_category(cls.gmina, "Drogi")
+        cls.kamionka = make_village(cls.gmina, "Kamionka")
+        cls.debina = make_village(cls.gmina, "Dębina")
+        cls.foreign = make_category(cls.other_gmina, "Tylko w Brzeziu")
+
+    def checked(self, response):
+        html = response.content.decode()
+        return set(
+            re.findall(
+                r'<input type="checkbox" name="\w+" value="(\d+)"[^>]* checked', html
+            )
+        )
+
+    def test_a_link_preselects_its_category_and_villages(self):
+        r = self.client.get(
+            URL,
+            {
+                "kategoria": ["odpady", "tylko-w-brzeziu", "x" * 500],
+                "solectwo": ["debina", "nie-ma-takiego"],
+            },
+        )
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(self.checked(r), {str(self.waste.pk), str(self.debina.pk)})
+        self.assertNotContains(r, "Tylko w Brzeziu")
+        self.assertNotContains(r, "nie istnieje")
+
+    def test_without_a_query_nothing_is_ticked(self):
+        self.assertEqual(self.checked(self.client.get(URL)), set())
+
+    def test_a_post_keeps_what_the_resident_ticked_not_the_link(self):
+        r = self.client.post(
+            f"{URL}?kategoria=odpady",
+            {"email": "zle", "topics": [self.roads.pk], "rhythm": Rhythm.EACH},
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(self.checked(r), {str(self.roads.pk)})
+
+    def test_a_link_preselects_the_way_to_follow(self):
+        r = self.client.get(URL, {"kanal": "email"})
+        self.assertContains(r, 'class="follow-channel follow-channel--chosen"')
+        self.assertContains(r, '<a href="#obserwuj-email" aria-current="true">')
+        r = self.client.get(URL, {"kanal": "<b>fax</b>"})
+        self.assertNotContains(r, "follow-channel--chosen")
+        self.assertNotContains(r, "<b>fax</b>")
+
+    def test_long_lists_fold_and_say_how_many_are_ticked(self):
+        for n in range(7):
+            make_village(self.gmina, f"Wieś {n}")
+        r = self.client.get(URL)
+        # 9 villages fold; 2 topics do not.
+        self.assertContains(r, "<details", count=1)
+        self.assertContains(r, "Sołectwa: <span")
+        self.assertContains(r, "wszystkie (nic nie zaznaczono)</span></summary>")
+        self.assertNotContains(
+            r, '<details class="fans-choices__fold" data-choice-fold open>'
+        )
+
+        r = self.client.get(URL, {"solectwo": ["kamionka", "debina"]})
+        self.assertContains(r, "data-choice-fold open>")
+        self.assertContains(r, "zaznaczono: 2 z 9</span></summary>")

@@ -1,5 +1,9 @@
 """Publishing an article plans deliveries for exactly the followers it concerns."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
 from django.test import override_settings
 
 from ratusz.fans.models import ChannelState, Follower, PushSubscription, Rhythm
@@ -7,6 +11,9 @@ from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase, make_article, make_category, make_village
 from ratusz.testing.smtp import SmtpSink
 from ratusz.website.importers.common import importing_pages as importing
+from ratusz.website.tasks import publish_scheduled_pages
+
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def follower(gmina, email="", phone="", topics=(), villages=(), **fields):
@@ -183,6 +190,27 @@ class SendingTestCase(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             article.save_revision().publish()
         self.assertEqual(len(self.sink.messages), 2)
+
+    def test_a_scheduled_article_is_sent_when_it_goes_live_not_before(self):
+        # Wagtail sends page_published when a page is only scheduled; rows
+        # planned then were cancelled (not live) and blocked the real send.
+        follower(self.gmina, "ala@example.org")
+        with time_machine.travel(datetime(2026, 3, 9, 23, 0, tzinfo=WARSAW)):
+            with self.captureOnCommitCallbacks(execute=True):
+                article = make_article(
+                    self.gmina,
+                    "Od jutra objazd przez Kamionkę",
+                    go_live_at=datetime(2026, 3, 10, 7, 0, tzinfo=WARSAW),
+                )
+        self.assertFalse(article.live)
+        self.assertFalse(Delivery.objects.filter(page=article).exists())
+        self.assertEqual(self.sink.messages, [])
+
+        with time_machine.travel(datetime(2026, 3, 10, 7, 0, 30, tzinfo=WARSAW)):
+            with self.captureOnCommitCallbacks(execute=True):
+                publish_scheduled_pages()
+        self.assertEqual(len(self.sink.messages), 1)
+        self.assertEqual(self.sink.messages[0]["To"], "ala@example.org")
 
     def test_html_in_titles_is_escaped_in_the_html_part(self):
         follower(self.gmina, "ala@example.org")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import smtplib
+import socket
+import ssl
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -25,10 +27,26 @@ def _classify(error: Exception) -> TransportError:
         return TransportError(detail[:500], permanent=500 <= code < 600)
     if isinstance(error, (smtplib.SMTPException, OSError)):
         return TransportError(
-            f"Brak połączenia z serwerem poczty ({type(error).__name__}).",
+            f"Brak połączenia z serwerem poczty ({_network_problem(error)}).",
             permanent=False,
         )
     raise error
+
+
+def _network_problem(error: Exception) -> str:
+    """What went wrong, in words an editor can pass on to whoever hosts it."""
+    # Most specific first: several of these are subclasses of OSError.
+    problems = [
+        (ConnectionRefusedError, "serwer odmówił połączenia"),
+        (socket.gaierror, "nie znaleziono serwera pod podanym adresem"),
+        (TimeoutError, "serwer nie odpowiedział w czasie"),
+        (ssl.SSLError, "nie udało się nawiązać szyfrowanego połączenia"),
+        (smtplib.SMTPServerDisconnected, "serwer przerwał połączenie"),
+    ]
+    for kind, words in problems:
+        if isinstance(error, kind):
+            return words
+    return "błąd sieci"
 
 
 class Transport:

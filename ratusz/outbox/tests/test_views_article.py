@@ -1,12 +1,14 @@
 """The editor's "Powiadomienia" screen of an article: progress, problems, retry."""
 
 import json
+from datetime import UTC, datetime
 
 from django.urls import reverse
 
-from ratusz.fans.models import ChannelState, Follower, PushSubscription
+from ratusz.fans.models import ChannelState, Follower, PushSubscription, Rhythm
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
+from ratusz.integrations.facebook.models import FacebookPage
 from ratusz.outbox.models import Channel, Delivery
 from ratusz.test import BaseTestCase, make_article
 
@@ -343,3 +345,135 @@ class RetryTestCase(ArticleDeliveriesTestCase):
         self.assertEqual(response.status_code, 403)
         self.failed.refresh_from_db()
         self.assertEqual(self.failed.state, State.FAILED)
+
+
+class FailuresShownTestCase(ArticleDeliveriesTestCase):
+    """Rows waiting for a retry, articles nothing was sent for, and channels
+    that are not connected are said so, never hidden behind "finished"."""
+
+    def test_a_row_waiting_for_a_retry_shows_its_reason_and_next_try(self):
+        when = datetime(2026, 12, 3, 22, 41, tzinfo=UTC)  # 23:41 in Warsaw
+        self.row(
+            Channel.EMAIL,
+            f"follower:{self.ala.pk}",
+            State.PENDING,
+            follower=self.ala,
+            attempts=2,
+            error="Brak połączenia z serwerem poczty (serwer odmówił połączenia).",
+            next_attempt_at=when,
+        )
+        self.row(Channel.EMAIL, "follower:2000", State.PENDING)  # first try
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertContains(response, "Czekają na ponowną próbę (1)")
+        self.assertContains(
+            response,
+            "<td>Brak połączenia z serwerem poczty (serwer odmówił połączenia).</td>",
+            html=True,
+        )
+        self.assertContains(
+            response,
+            '<time datetime="2026-12-03T23:41:00+01:00">3.12.2026, 23:41</time>',
+            html=True,
+        )
+        self.assertContains(response, "a***@example.org")
+        self.assertNotContains(response, "Wysyłka zakończona")
+
+    def test_an_author_sees_how_many_wait_but_not_who_nor_why(self):
+        self.row(
+            Channel.EMAIL,
+            f"follower:{self.ala.pk}",
+            State.PENDING,
+            follower=self.ala,
+            error="Brak połączenia z serwerem poczty (serwer odmówił połączenia).",
+        )
+        self.client.force_login(self.bob)
+        response = self.client.get(self.panel)
+        self.assertContains(response, "Czekają na ponowną próbę (1)")
+        self.assertNotContains(response, "a***@example.org")
+        self.assertNotContains(response, "serwer odmówił")
+
+    def test_a_scheduled_article_says_when_it_goes_live(self):
+        draft = make_article(self.gmina, "Festyn", publish=False)
+        draft.go_live_at = datetime(2030, 6, 1, 8, 30, tzinfo=UTC)  # 10:30 in Warsaw
+        draft.save_revision().publish()
+        draft.refresh_from_db()
+        self.assertFalse(draft.live)
+        self.client.force_login(self.alice)
+        url = reverse("outbox-article", args=[draft.pk])
+        response = self.client.get(url)
+        self.assertContains(response, "Zaplanowano na 1.06.2030, 10:30.")
+        self.assertNotContains(response, "Wysyłka zakończona")
+        data = self.client.get(reverse("outbox-article-progress", args=[draft.pk]))
+        self.assertIn("Zaplanowano na 1.06.2030, 10:30.", data.json()["status"])
+
+    def test_a_draft_says_nothing_is_sent_before_publishing(self):
+        draft = make_article(self.gmina, "Szkic", publish=False)
+        self.client.force_login(self.alice)
+        response = self.client.get(reverse("outbox-article", args=[draft.pk]))
+        self.assertContains(response, "Artykuł nie jest opublikowany")
+        self.assertNotContains(response, "Wysyłka zakończona")
+
+    def test_an_article_nobody_follows_says_so(self):
+        # Nothing was planned when the setUp article was published (ala's
+        # rows there are made by hand in other tests).
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertContains(
+            response,
+            "Żaden obserwujący nie pasuje do kategorii i sołectw tego artykułu.",
+        )
+        self.assertNotContains(response, "Wysyłka zakończona")
+        data = self.client.get(self.progress).json()
+        self.assertIn("Żaden obserwujący nie pasuje", data["status"])
+
+    def test_digest_readers_are_not_called_nobody(self):
+        self.ala.delete()  # her instant e-mail would make a row
+        Follower.objects.create(
+            gmina=self.gmina,
+            email="olek@example.org",
+            email_state=ChannelState.ACTIVE,
+            email_rhythm=Rhythm.DAILY,
+        )
+        article = make_article(self.gmina, "Zebranie sołeckie")
+        self.client.force_login(self.alice)
+        response = self.client.get(reverse("outbox-article", args=[article.pk]))
+        self.assertContains(response, "w najbliższym podsumowaniu")
+        self.assertNotContains(response, "Żaden obserwujący")
+
+    def test_a_finished_send_says_finished(self):
+        self.row(Channel.EMAIL, "follower:1", State.SENT)
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        self.assertContains(response, "Wysyłka zakończona.")
+        self.assertEqual(
+            self.client.get(self.progress).json()["status"], "Wysyłka zakończona."
+        )
+
+    def test_channels_not_connected_say_where_to_connect_them(self):
+        self.client.force_login(self.alice)
+        response = self.client.get(self.panel)
+        facebook = reverse("facebook-settings", args=[self.gmina.pk])
+        self.assertContains(
+            response,
+            f'<li>Facebook: nie połączono – <a href="{facebook}">'
+            "Ustawienia → Facebook</a></li>",
+            html=True,
+        )
+        self.assertContains(response, "Mastodon: nie połączono")
+        self.assertContains(response, "SMS: nie połączono")
+
+        FacebookPage.objects.create(gmina=self.gmina, page_id="1", access_token="t")
+        response = self.client.get(self.panel)
+        self.assertNotContains(response, "Facebook: nie połączono")
+        self.assertContains(response, "Mastodon: nie połączono")
+        # Another gmina's connection is not this one's.
+        FacebookPage.objects.filter(gmina=self.gmina).update(gmina=self.other_gmina)
+        self.assertContains(self.client.get(self.panel), "Facebook: nie połączono")
+
+    def test_the_waiting_rows_take_a_fixed_number_of_queries(self):
+        for n in range(5):
+            self.row(Channel.EMAIL, f"follower:{n}", State.PENDING, error="x")
+        rows = Delivery.objects.filter(page=self.article)
+        with self.assertNumQueries(1):
+            self.assertEqual(len(list(rows.waiting_for_retry())), 5)

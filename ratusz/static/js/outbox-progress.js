@@ -34,9 +34,9 @@
     });
     var problems = data.failed + data.unknown;
     if (seen === null) seen = problems;
-    var text = data.active
-      ? "Trwa wysyłka – liczby odświeżają się same co 2 sekundy."
-      : "Wysyłka zakończona.";
+    // The server words it: an article not live yet or followed by nobody
+    // must not read "finished".
+    var text = data.status;
     if (data.paused && data.paused.length) text += " " + data.paused.join(" ");
     if (problems !== seen) {
       text += " Zmieniła się liczba nieudanych lub nieznanych – odśwież stronę, aby zobaczyć listę.";

@@ -26,3 +26,16 @@
     });
   });
 })();
+
+// Folded lists of topics and villages (follow page): the summary says how
+// many are ticked. The server writes the count; this keeps it current.
+(function () {
+  document.querySelectorAll("[data-choice-fold]").forEach(function (fold) {
+    var count = fold.querySelector("[data-choice-count]");
+    if (!count) return;
+    fold.addEventListener("change", function () {
+      var n = fold.querySelectorAll("input[type=checkbox]:checked").length;
+      count.textContent = n ? count.dataset.some.replace("__N__", n) : count.dataset.none;
+    });
+  });
+})();

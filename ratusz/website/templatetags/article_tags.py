@@ -20,6 +20,7 @@ def article_meta(context, page):
             "og_image": seo.og_image(page, request),
             "share": seo.share_links(page, request),
             "links": seo.taxonomy_links(page, request),
+            "follow": seo.follow_link(page),
         }
     return cache[page.pk]
 

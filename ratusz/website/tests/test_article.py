@@ -162,6 +162,31 @@ class ArticlePageTestCase(BaseTestCase):
             doc.cssselect("main figcaption")[0].text_content(), "Objazd od 1 kwietnia"
         )
 
+    def test_it_ends_with_a_call_to_follow_its_category_and_villages(self):
+        doc = lxml.html.fromstring(self.client.get(self.url).content)
+        (box,) = doc.xpath('//section[@class="article__follow"]')
+        text = box.text_content()
+        self.assertIn("„Odpady”", text)
+        self.assertIn("Brzezie", text)
+        self.assertIn("Łąki", text)
+        (href,) = box.xpath(".//a/@href")
+        link = urlsplit(href)
+        self.assertEqual(link.path, "/obserwuj/")
+        query = parse_qs(link.query)
+        self.assertEqual(query["kategoria"], ["odpady"])
+        self.assertEqual(sorted(query["solectwo"]), ["brzezie", "laki"])
+        # The follow page opens with exactly those ticked.
+        follow = self.client.get(href).content.decode()
+        for pk in (self.waste.pk, self.brzezie.pk, self.laki.pk):
+            self.assertRegex(follow, rf'value="{pk}" id="[^"]+" checked')
+
+    def test_an_article_without_category_or_villages_invites_to_follow_all(self):
+        plain = make_article(self.gmina, "Życzenia świąteczne")
+        response = self.client.get(plain.relative_url(self.gmina.site))
+        doc = lxml.html.fromstring(response.content)
+        (href,) = doc.xpath('//section[@class="article__follow"]//a/@href')
+        self.assertEqual(href, "/obserwuj/")
+
     def test_it_offers_share_links(self):
         _, doc = self._get()
         share = doc.cssselect("section.share")[0]

@@ -91,6 +91,35 @@ class NewsIndexTestCase(BaseTestCase):
         super().tearDownClass()
         shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
 
+    def test_its_subscribe_box_offers_email_push_and_sms_beside_rss(self):
+        doc = lxml.html.fromstring(self.client.get(self.url).content)
+        (box,) = doc.xpath('//section[@class="feeds"]')
+        links = {a.text_content(): a.get("href") for a in box.xpath(".//a")}
+        self.assertEqual(links["E-mail"], "/obserwuj/?kanal=email#obserwuj-email")
+        self.assertEqual(
+            links["Powiadomienia w przeglądarce"], "/obserwuj/?kanal=push#obserwuj-push"
+        )
+        self.assertEqual(links["SMS"], "/obserwuj/?kanal=sms#obserwuj-sms")
+        self.assertIn("RSS: wszystkie aktualności", links)
+        # On a category's list, the category comes preselected.
+        category = self.index.category_url(self.waste)
+        doc = lxml.html.fromstring(self.client.get(category).content)
+        (email,) = doc.xpath('//section[@class="feeds"]//a[text()="E-mail"]/@href')
+        self.assertEqual(
+            email, "/obserwuj/?kanal=email&kategoria=odpady#obserwuj-email"
+        )
+
+    def test_the_header_offers_to_follow_beside_writing_to_the_office(self):
+        doc = lxml.html.fromstring(self.client.get(self.url).content)
+        (actions,) = doc.xpath(
+            '//header[@class="site-header"]//p[@class="site-actions"]'
+        )
+        links = [(a.text_content(), a.get("href")) for a in actions.xpath("./a")]
+        self.assertEqual(
+            links,
+            [("Obserwuj gminę", "/obserwuj/"), ("Napisz do urzędu", "/napisz/")],
+        )
+
     def test_it_lists_live_articles_newest_first(self):
         r = self.client.get(self.url)
         self.assertEqual(r.status_code, 200)

@@ -26,7 +26,14 @@ from wagtail.models import PageViewRestriction
 
 from ratusz.asgi import application
 from ratusz.gminas.models import Gmina, User
-from ratusz.test import BaseTestCase, home_of, make_article, make_gmina, news_index_of
+from ratusz.test import (
+    BaseTestCase,
+    home_of,
+    make_article,
+    make_category,
+    make_gmina,
+    news_index_of,
+)
 from ratusz.website import pagecache
 from ratusz.website.cache_models import PageCacheDependency, PageCacheEntry
 from ratusz.website.models import ArticlePage, NewsIndexPage, StandardPage
@@ -260,6 +267,19 @@ class FrontTestCase(PageCacheTestCase):
         head = fetch(path(self.a), method="HEAD")
         self.assertEqual(head.headers["x-cache"], "MISS")
         self.assertEqual(fetch(path(self.a)).headers["x-cache"], "MISS")
+
+    def test_an_articles_call_to_follow_is_cached_and_follows_its_edits(self):
+        waste = make_category(self.gmina, "Odpady")
+        self.publish(self.a, category=waste)
+        self.warm(self.a)
+        cached = self.assertCached(path(self.a))
+        self.assertIn('href="/obserwuj/?kategoria=odpady"', cached.text)
+        # The same link for everyone: nothing personal went into the cache.
+        self.assertNotIn("csrfmiddlewaretoken", cached.text)
+        roads = make_category(self.gmina, "Drogi")
+        self.publish(self.a, category=roads)
+        rebuilt = self.assertRebuilt(path(self.a))
+        self.assertIn('href="/obserwuj/?kategoria=drogi"', rebuilt.text)
 
     def test_it_bypasses_query_strings(self):
         self.warm(self.news)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ratusz.fans.models import ChannelState, Follower, Rhythm
+from ratusz.test import make_village
 from ratusz.testing.smtp import SmtpSink
 from ratusz.website.tests.browser.conftest import CONTEXT_ARGS, DESKTOP, PHONE
 from ratusz.website.tests.browser.helpers import (
@@ -76,6 +77,9 @@ def test_a_resident_follows_by_email(site_data, page, sink):
     page.get_by_label(re.compile("Zgadzam się na otrzymywanie")).check()
     page.get_by_role("button", name="Zapisz mnie na e-maile").click()
     page.wait_for_url(re.compile(r"/obserwuj/wyslano/$"))
+    expect(page.get_by_role("status")).to_contain_text(
+        "Wysłaliśmy link potwierdzający na adres mieszkanka@example.org"
+    )
     _check(page, "sent", report)
 
     link = _confirm_link(sink)
@@ -104,11 +108,12 @@ def test_a_resident_follows_by_email(site_data, page, sink):
     page.get_by_role("link", name="Usuń wszystkie moje dane").click()
     _check(page, "erase", report)
 
-    # The used link now says so.
+    # Opened again, the used link says the subscription is confirmed.
     page.goto(link.replace("http://localhost", site_data["url"]))
     expect(
-        page.get_by_role("heading", name="Ten link jest nieaktualny")
+        page.get_by_role("heading", name="Zapis jest już potwierdzony")
     ).to_be_visible()
+    expect(page.get_by_role("link", name="Moje ustawienia powiadomień")).to_be_visible()
     _check(page, "confirm-used", report)
     assert not report, "\n".join(report)
 
@@ -134,3 +139,51 @@ def test_the_form_works_without_javascript(site_data, browser, sink):
     follower = Follower.objects.get(email="bez-js@example.org")
     assert follower.email_state == ChannelState.ACTIVE
     assert follower.all_topics and follower.all_villages
+
+
+def _long_lists(site_data):
+    for n in range(8):
+        make_village(site_data["gmina"], f"Kolonia {n}")
+
+
+def test_an_article_leads_to_the_form_with_its_topics_ticked(site_data, page, sink):
+    _long_lists(site_data)
+    report = []
+    page.goto(site_data["url"] + site_data["article"].url)
+    follow = page.locator("section.article__follow")
+    follow.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/obserwuj/\?"))
+    article = site_data["article"]
+    topic = page.get_by_label(article.category.name, exact=True)
+    expect(topic).to_be_checked()
+    # 11 villages fold away; the summary counts what is ticked, live.
+    summary = page.locator("details[data-choice-fold] summary")
+    expect(summary).to_have_count(1)
+    villages = list(article.villages.all())
+    expect(summary).to_contain_text(
+        f"zaznaczono: {len(villages)} z 11" if villages else "wszystkie"
+    )
+    _check(page, "follow-from-article", report)
+    page.get_by_label("Kolonia 3").check()
+    expect(summary).to_contain_text(f"zaznaczono: {len(villages) + 1} z 11")
+    assert not report, "\n".join(report)
+
+
+def test_long_lists_fold_without_javascript(site_data, browser, sink):
+    _long_lists(site_data)
+    context = browser.new_context(**CONTEXT_ARGS, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_data["url"] + "/obserwuj/")
+        village = page.get_by_label("Kolonia 5")
+        expect(village).to_be_hidden()
+        page.locator("details[data-choice-fold] summary").click()
+        village.check()
+        page.get_by_label("Adres e-mail").fill("bez-js@example.org")
+        page.get_by_label(re.compile("Zgadzam się na otrzymywanie")).check()
+        page.get_by_role("button", name="Zapisz mnie na e-maile").click()
+        page.wait_for_url(re.compile(r"/obserwuj/wyslano/$"))
+    finally:
+        context.close()
+    follower = Follower.objects.get(email="bez-js@example.org")
+    assert [v.name for v in follower.villages.all()] == ["Kolonia 5"]

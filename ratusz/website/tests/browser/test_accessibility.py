@@ -34,11 +34,22 @@ PAGES = {
     "search-empty": lambda page, data: data["url"] + "/szukaj/?q=xyzzyqwerty",
     "statement": lambda page, data: data["url"] + data["statement"].url,
     "standard": lambda page, data: data["url"] + data["standard"].url,
+    "follow": lambda page, data: data["url"] + "/obserwuj/",
+    "follow-preselected": lambda page, data: (
+        data["url"] + "/obserwuj/?kanal=sms&kategoria=odpady&solectwo=laki"
+    ),
     "home-en": lambda page, data: data["url"] + "/en/",
     "not-found": lambda page, data: data["url"] + "/nie-ma-takiej-strony/",
 }
 # The pages must show what they are named after, or axe checks the wrong thing.
+# Pages residents reach from "Obserwuj" are checked at 390 px as well.
+PHONE_390 = {"width": 390, "height": 844}
+AT_390 = {"news", "article", "follow", "follow-preselected"}
 EXPECT = {
+    "follow-preselected": lambda page: (
+        page.get_by_label("Odpady").is_checked()
+        and page.get_by_label("Łąki").is_checked()
+    ),
     "news-filtered": lambda page: page.locator("main .card").count() == 2,
     "search": lambda page: _results(page).count() >= 1,
     "search-empty": lambda page: _results(page).count() == 0,
@@ -51,7 +62,10 @@ def test_it_has_no_axe_violations_on_public_pages(site_data, page):
     report = []
     for name, make_url in PAGES.items():
         url = make_url(page, site_data)
-        for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        viewports = [("phone", PHONE), ("desktop", DESKTOP)]
+        if name in AT_390:
+            viewports.insert(1, ("phone-390", PHONE_390))
+        for label, viewport in viewports:
             page.set_viewport_size(viewport)
             response = page.goto(url)
             expected = 404 if name == "not-found" else 200

@@ -320,6 +320,22 @@ HIDDEN_ON_PURPOSE = (
 OVERFLOW_JS = (Path(__file__).parent / "overflow.js").read_text()
 
 
+# Ratusz's tables of numbers: labelled rows on a phone (each cell says its
+# column's name), real tables on a desktop.
+TABLES_JS = """
+(phone) => [...document.querySelectorAll('main table.rz-table td:not([colspan])')]
+    .flatMap((cell) => {
+        const display = getComputedStyle(cell).display;
+        const text = cell.innerText.trim().slice(0, 40);
+        const isCell = display === 'table-cell';
+        if (!phone) return isCell ? [] : [`not a table cell: ${text}`];
+        if (!cell.dataset.label) return [`cell without data-label: ${text}`];
+        return isCell ? [`still a table cell on a phone: ${text}`] : [];
+    })
+    .slice(0, 5)
+"""
+
+
 def test_every_ratusz_admin_screen_is_walked():
     screens = ratusz_admin_screens()
     missing = screens - set(WALKED) - set(EXCLUDED)
@@ -345,6 +361,7 @@ def test_staff_screens_fit_a_phone_and_pass_axe(gmina_day, page):
                 for selector in PANELS.values():
                     expect(page.locator(selector).first).to_be_visible()
             problems = page.evaluate(OVERFLOW_JS, HIDDEN_ON_PURPOSE)
+            problems += page.evaluate(TABLES_JS, viewport is PHONE)
             if problems:
                 report.append(f"{name} at {label}: " + "\n    ".join(problems))
             violations = axe_violations(page)
@@ -363,6 +380,7 @@ def test_the_conversation_header_is_the_case_reference(gmina_day, page):
     header = page.locator("main header").first
     expect(page.get_by_role("heading", level=1)).to_have_text(conversation.reference)
     assert re.fullmatch(r"RZ/\d{4}/\d{6}", conversation.reference)
+    expect(header).not_to_contain_text(conversation.subject[:40])
     # Not the whole first message: the header stays a couple of lines high.
     assert header.bounding_box()["height"] < 200, header.inner_text()
     suggestions = page.locator(".rz-suggestions button")

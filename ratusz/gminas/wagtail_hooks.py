@@ -8,6 +8,8 @@ latest edited page of any site. The hooks below trim those lists to the
 user's own gminas.
 """
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.views.pages.bulk_actions.delete import (
     DeleteBulkAction as PageDeleteBulkAction,
@@ -50,6 +52,12 @@ from .views import GminaViewSetGroup
 @hooks.register("register_admin_viewset")
 def register_gmina_viewsets():
     return GminaViewSetGroup()
+
+
+@hooks.register("insert_global_admin_css")
+def admin_stylesheet():
+    # Every staff screen on a phone: see the stylesheet's header.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("construct_page_chooser_queryset")

@@ -57,8 +57,9 @@ class DashboardTestCase(BaseTestCase):
         self.assertContains(response, "<polyline")
         self.assertContains(
             response,
-            '<tr><th scope="row">24.11.2026</th><td>510</td><td>255</td>'
-            "<td>1</td><td>0</td></tr>",
+            '<tr><th scope="row">24.11.2026</th><td data-label="Razem">510</td>'
+            '<td data-label="E-mail">255</td><td data-label="Przeglądarka">1</td>'
+            '<td data-label="SMS">0</td></tr>',
             html=True,
         )
         self.assertContains(response, '<th scope="row">22.11.2026</th>')
@@ -80,15 +81,15 @@ class DashboardTestCase(BaseTestCase):
         self.history(self.other_gmina, [8765])
         response = self.dashboard(self.charlie)
         self.assertContains(response, "Obserwujący: Gmina Brzezie")
-        self.assertContains(response, "<td>8765</td>")
+        self.assertContains(response, '<td data-label="Razem">8765</td>')
         self.assertNotContains(response, "Gmina Zawada")
         self.assertNotContains(response, "4321")
         response = self.dashboard(self.bob)
-        self.assertContains(response, "<td>4321</td>")
+        self.assertContains(response, '<td data-label="Razem">4321</td>')
         self.assertNotContains(response, "8765")
         response = self.dashboard(self.admin)
-        self.assertContains(response, "<td>4321</td>")
-        self.assertContains(response, "<td>8765</td>")
+        self.assertContains(response, '<td data-label="Razem">4321</td>')
+        self.assertContains(response, '<td data-label="Razem">8765</td>')
 
     def test_the_chart_scales_to_the_data(self):
         rows = [

@@ -83,8 +83,13 @@ class PanelTestCase(ArticleDeliveriesTestCase):
         self.assertContains(
             response, '<label for="outbox-bar-email" class="w-sr-only">', count=1
         )
-        self.assertContains(response, '<td data-outbox-count="email-sent">3</td>')
-        self.assertContains(response, '<td data-outbox-count="email-pending">1</td>')
+        self.assertContains(
+            response, '<td data-label="Wysłano" data-outbox-count="email-sent">3</td>'
+        )
+        self.assertContains(
+            response,
+            '<td data-label="Oczekuje" data-outbox-count="email-pending">1</td>',
+        )
         for label in ("e-mail", "powiadomienie w przeglądarce", "SMS", "Facebook"):
             self.assertContains(response, f'<th scope="row">{label}</th>')
         self.assertContains(response, "Mastodon")
@@ -171,7 +176,9 @@ class PanelTestCase(ArticleDeliveriesTestCase):
         self.client.force_login(self.bob)
         response = self.client.get(self.panel)
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, '<td data-outbox-count="email-failed">1</td>')
+        self.assertContains(
+            response, '<td data-label="Błąd" data-outbox-count="email-failed">1</td>'
+        )
         self.assertNotContains(response, "a***@example.org")
         self.assertNotContains(response, "550 Skrzynka")
         self.assertNotContains(response, "Ponów nieudane")

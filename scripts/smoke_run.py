@@ -83,7 +83,9 @@ def wait_for(what: str, condition, timeout: float, processes=()) -> None:
             return
         for name, process in processes:
             if process.poll() is not None:
-                raise SmokeFailure(f"{name} exited ({process.returncode}) before {what}")
+                raise SmokeFailure(
+                    f"{name} exited ({process.returncode}) before {what}"
+                )
         if time.monotonic() > deadline:
             raise SmokeFailure(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(1)
@@ -239,9 +241,7 @@ def smoke_production_units(clone: Path, work: Path) -> None:
         ["create_gmina", "--name", "Gmina Próbna", "--host", "127.0.0.1"]
         + ["--port", str(port), "--default"],
     ):
-        subprocess.run(
-            [python, "manage.py", *command], cwd=clone, env=env, check=True
-        )
+        subprocess.run([python, "manage.py", *command], cwd=clone, env=env, check=True)
     log = work / "production.log"
     services = []
     with log.open("w") as out:
@@ -288,7 +288,7 @@ def smoke_production_units(clone: Path, work: Path) -> None:
             if process.poll() is not None:
                 raise SmokeFailure(f"{name} exited ({process.returncode})")
         # systemd stops both with SIGTERM.
-        for name, process in reversed(services):
+        for _name, process in reversed(services):
             stop(process, signal.SIGTERM)
         check_log(log)
         say("both services stopped on SIGTERM, no traceback")

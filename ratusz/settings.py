@@ -362,12 +362,25 @@ CONTENT_SECURITY_POLICY = {
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Every handler hides residents' secret links (conversation, follower and
+# password-reset tokens) in what it writes: ratusz/lib/logredact.py. Django's
+# own loggers are routed here too, so its default handlers (which would print
+# the paths unfiltered) are replaced.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "ratusz.lib.logredact.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "ratusz": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # With a handler here, run_huey does not add its own (which printed
         # every line twice). INFO logs each task run, every minute.

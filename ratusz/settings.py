@@ -428,6 +428,14 @@ VAPID_KEY_FILE = VAR_DIR / ".vapid_private_key.pem"
 # How long a push service keeps a message for a browser that is offline.
 WEBPUSH_TTL = envint("WEBPUSH_TTL", str(48 * 3600))
 WEBPUSH_TIMEOUT = envint("WEBPUSH_TIMEOUT", "15")
+# Hosts a browser's subscription endpoint may name ("*.x": any subdomain of x):
+# the worker POSTs to it, so a visitor must not pick the host. FCM (Chrome,
+# Edge on Android), Mozilla, Apple (Safari) and Windows (WNS).
+WEBPUSH_ALLOWED_HOSTS = envlist(
+    "WEBPUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,"
+    "*.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+)
 
 # E-mail. With no EMAIL_HOST (the embedded set-up of `make run`) outgoing
 # mail is not sent: every message is kept as a file in EMAIL_FOLDER, listed in

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     # (ratusz.website.pagecache.PageCacheApp in asgi.py) may keep it.
     "ratusz.website.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ratusz.website.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -328,6 +329,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no Ratusz page (public or admin) uses, refused to the page
+# and to anything it might embed: feature -> allowed origins (none). Left out
+# on purpose: clipboard-write (the admin's copy buttons), fullscreen and
+# publickey-credentials-* (passkeys at the staff login). Only features
+# Chromium recognises, so the console stays free of warnings.
+PERMISSIONS_POLICY: dict[str, tuple[str, ...]] = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    ],  # fmt: skip
+    (),
+)
 HTTPS = envbool("HTTPS", "0")
 # Reverse proxies (IPs or networks) whose X-Forwarded-For is believed when
 # rate limits need the client's address (ratusz/lib/client_ip.py). Empty:

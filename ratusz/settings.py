@@ -367,14 +367,27 @@ HTTPS = envbool("HTTPS", "0")
 # rate limits need the client's address (ratusz/lib/client_ip.py). Empty:
 # REMOTE_ADDR is the client. Behind nginx on the same host: "127.0.0.1,::1".
 RATUSZ_TRUSTED_PROXIES = envlist("RATUSZ_TRUSTED_PROXIES", "")
+# HSTS subdomains and preload bind every subdomain of a gmina's domain (the
+# office's intranet, the mail webmail, a BIP on http) and, once preloaded,
+# cannot be undone for months: each installation opts in, never by default.
+HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "0")
+HSTS_PRELOAD = envbool("HSTS_PRELOAD", "0")
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HSTS_INCLUDE_SUBDOMAINS
+    SECURE_HSTS_PRELOAD = HSTS_PRELOAD
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # check --deploy asks for both; whether a gmina's subdomains all speak
+    # HTTPS (and whether to preload) is a per-installation decision, so an
+    # installation that has not opted in is not warned about it.
+    if not HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Content-Security-Policy: strict nonce policy on public pages; the Wagtail
 # admin gets a policy that allows its inline scripts (see middleware).

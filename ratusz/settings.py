@@ -57,9 +57,55 @@ def envsecret(name: str) -> str:
     return path.read_text().strip()
 
 
+def example_values() -> set[str]:
+    """Every value the documented example environment file shows."""
+    values = {"change-me"}
+    example = BASE_DIR / "docs" / "deploy" / "ratusz.env.example"
+    if example.exists():
+        for line in example.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                values.add(line.split("=", 1)[1].strip().strip("\"'"))
+    return values - {""}
+
+
+GENERATE_KEY = '`python3 -c "import secrets; print(secrets.token_urlsafe(64))"`'
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a production start with an example, short or repetitive key.
+
+    Django's check --deploy only warns (security.W009), and only when asked;
+    a key copied from the documentation signs every session and link.
+    """
+    if key in example_values() or key.startswith("django-insecure"):
+        pl, en = "to przykład z dokumentacji", "it is an example from the docs"
+    elif len(key) < 50:
+        pl, en = "ma mniej niż 50 znaków", "it is shorter than 50 characters"
+    elif len(set(key)) < 5:
+        pl, en = (
+            "ma mniej niż 5 różnych znaków",
+            "it has fewer than 5 distinct characters",
+        )
+    else:
+        return
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SECRET_KEY jest słaby: {pl}. Wygeneruj nowy poleceniem {GENERATE_KEY} "
+        "i wpisz go do pliku środowiska (SECRET_KEY=…) albo usuń SECRET_KEY, "
+        "a Ratusz sam zapisze losowy klucz w RATUSZ_VAR_DIR.\n"
+        f"SECRET_KEY is weak: {en}. Generate one with {GENERATE_KEY} and put it "
+        "in the environment file, or unset SECRET_KEY to have Ratusz keep a "
+        "random one in RATUSZ_VAR_DIR."
+    )
+
+
 TESTING = envbool("RATUSZ_TESTING", "0")
 DEBUG = envbool("DEBUG", "0")
 SECRET_KEY = envsecret("SECRET_KEY")
+if not DEBUG:
+    check_secret_key(SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],.localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -255,10 +255,18 @@ if REDIS_URL:
         }
     }
 else:
+    # Shared by every process (rate limits count once for all granian workers)
+    # with an atomic incr: ratusz/lib/dbcache.py. Renditions, which Wagtail
+    # looks up on every image, stay in each process's memory.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        }
+            "BACKEND": "ratusz.lib.dbcache.AtomicDatabaseCache",
+            "LOCATION": "ratusz_cache",
+            # Culling drops a third of the rows past MAX_ENTRIES, live rate
+            # limit counters among them: keep it far above what a day holds.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 # Background work: one Huey consumer runs tasks, retries and periodic jobs.

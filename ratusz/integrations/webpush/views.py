@@ -4,7 +4,6 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from wagtail.models import Site
 
 from ratusz.fans.models import Follower
 from ratusz.lib.client_ip import client_ip
+from ratusz.lib.ratelimit import over_limit
 
 from . import services, vapid
 from .forms import EndpointForm, SubscriptionForm
@@ -28,20 +28,6 @@ WEBPUSH_RATE_PER_IP = 30
 WEBPUSH_RATE_PERIOD = 600  # seconds
 
 
-def _over_limit(key: str, limit: int, period: int) -> bool:
-    """Count one more request under `key`; True once past `limit`.
-
-    The same cache counter as the follow form's (fans.views._over_limit).
-    """
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count > limit
-
-
 def rate_limited(action: str):
     """Answer 429 to a client address past its limit for `action`."""
 
@@ -51,7 +37,7 @@ def rate_limited(action: str):
             limit = getattr(settings, "WEBPUSH_RATE_PER_IP", WEBPUSH_RATE_PER_IP)
             period = getattr(settings, "WEBPUSH_RATE_PERIOD", WEBPUSH_RATE_PERIOD)
             key = f"webpush:{action}:ip:{client_ip(request)}"
-            if _over_limit(key, limit, period):
+            if over_limit(key, limit, period):
                 response = _error(
                     _("Zbyt wiele prób. Spróbuj ponownie za kilka minut."),
                     status=429,

@@ -15,6 +15,10 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ratusz.lib import spreadsheets
+
         from . import procedures, signals  # noqa: F401
 
         post_migrate.connect(_create_cache_table, sender=self)
+        # Every CSV/XLSX export the admin serves escapes formulas.
+        spreadsheets.protect_wagtail_exports()

@@ -131,7 +131,10 @@ class RateLimitTestCase(TransactionTestCase):
         cache.incr(key)
         table = connection.ops.quote_name("ratusz_cache")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT expires FROM {table}")
+            cursor.execute(
+                f"SELECT expires FROM {table} WHERE cache_key = %s",
+                [cache.make_key(key)],
+            )
             (expires,) = cursor.fetchone()
         expires = cache._expires(connection, expires)
         self.assertGreater((expires - timezone.now()).total_seconds(), 900_000)

@@ -58,9 +58,55 @@ def envsecret(name: str) -> str:
     return path.read_text().strip()
 
 
+def example_values() -> set[str]:
+    """Every value the documented example environment file shows."""
+    values = {"change-me"}
+    example = BASE_DIR / "docs" / "deploy" / "ratusz.env.example"
+    if example.exists():
+        for line in example.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                values.add(line.split("=", 1)[1].strip().strip("\"'"))
+    return values - {""}
+
+
+GENERATE_KEY = '`python3 -c "import secrets; print(secrets.token_urlsafe(64))"`'
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a production start with an example, short or repetitive key.
+
+    Django's check --deploy only warns (security.W009), and only when asked;
+    a key copied from the documentation signs every session and link.
+    """
+    if key in example_values() or key.startswith("django-insecure"):
+        pl, en = "to przykład z dokumentacji", "it is an example from the docs"
+    elif len(key) < 50:
+        pl, en = "ma mniej niż 50 znaków", "it is shorter than 50 characters"
+    elif len(set(key)) < 5:
+        pl, en = (
+            "ma mniej niż 5 różnych znaków",
+            "it has fewer than 5 distinct characters",
+        )
+    else:
+        return
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SECRET_KEY jest słaby: {pl}. Wygeneruj nowy poleceniem {GENERATE_KEY} "
+        "i wpisz go do pliku środowiska (SECRET_KEY=…) albo usuń SECRET_KEY, "
+        "a Ratusz sam zapisze losowy klucz w RATUSZ_VAR_DIR.\n"
+        f"SECRET_KEY is weak: {en}. Generate one with {GENERATE_KEY} and put it "
+        "in the environment file, or unset SECRET_KEY to have Ratusz keep a "
+        "random one in RATUSZ_VAR_DIR."
+    )
+
+
 TESTING = envbool("RATUSZ_TESTING", "0")
 DEBUG = envbool("DEBUG", "0")
 SECRET_KEY = envsecret("SECRET_KEY")
+if not DEBUG:
+    check_secret_key(SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],.localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -108,6 +154,7 @@ MIDDLEWARE = [
     # (ratusz.website.pagecache.PageCacheApp in asgi.py) may keep it.
     "ratusz.website.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ratusz.website.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,10 +294,18 @@ if REDIS_URL:
         }
     }
 else:
+    # Shared by every process (rate limits count once for all granian workers)
+    # with an atomic incr: ratusz/lib/dbcache.py. Renditions, which Wagtail
+    # looks up on every image, stay in each process's memory.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        }
+            "BACKEND": "ratusz.lib.dbcache.AtomicDatabaseCache",
+            "LOCATION": "ratusz_cache",
+            # Culling drops a third of the rows past MAX_ENTRIES, live rate
+            # limit counters among them: keep it far above what a day holds.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 # Background work: one Huey consumer runs tasks, retries and periodic jobs.
@@ -369,19 +424,65 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no Ratusz page (public or admin) uses, refused to the page
+# and to anything it might embed: feature -> allowed origins (none). Left out
+# on purpose: clipboard-write (the admin's copy buttons), fullscreen and
+# publickey-credentials-* (passkeys at the staff login). Only features
+# Chromium recognises, so the console stays free of warnings.
+PERMISSIONS_POLICY: dict[str, tuple[str, ...]] = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    ],  # fmt: skip
+    (),
+)
 HTTPS = envbool("HTTPS", "0")
 # Reverse proxies (IPs or networks) whose X-Forwarded-For is believed when
 # rate limits need the client's address (ratusz/lib/client_ip.py). Empty:
 # REMOTE_ADDR is the client. Behind nginx on the same host: "127.0.0.1,::1".
 RATUSZ_TRUSTED_PROXIES = envlist("RATUSZ_TRUSTED_PROXIES", "")
+# HSTS subdomains and preload bind every subdomain of a gmina's domain (the
+# office's intranet, the mail webmail, a BIP on http) and, once preloaded,
+# cannot be undone for months: each installation opts in, never by default.
+HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "0")
+HSTS_PRELOAD = envbool("HSTS_PRELOAD", "0")
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HSTS_INCLUDE_SUBDOMAINS
+    SECURE_HSTS_PRELOAD = HSTS_PRELOAD
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # check --deploy asks for both; whether a gmina's subdomains all speak
+    # HTTPS (and whether to preload) is a per-installation decision, so an
+    # installation that has not opted in is not warned about it.
+    if not HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Content-Security-Policy: strict nonce policy on public pages; the Wagtail
 # admin gets a policy that allows its inline scripts (see middleware).
@@ -403,12 +504,25 @@ CONTENT_SECURITY_POLICY = {
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Every handler hides residents' secret links (conversation, follower and
+# password-reset tokens) in what it writes: ratusz/lib/logredact.py. Django's
+# own loggers are routed here too, so its default handlers (which would print
+# the paths unfiltered) are replaced.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "ratusz.lib.logredact.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "ratusz": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # With a handler here, run_huey does not add its own (which printed
         # every line twice). INFO logs each task run, every minute.
@@ -456,6 +570,14 @@ VAPID_KEY_FILE = VAR_DIR / ".vapid_private_key.pem"
 # How long a push service keeps a message for a browser that is offline.
 WEBPUSH_TTL = envint("WEBPUSH_TTL", str(48 * 3600))
 WEBPUSH_TIMEOUT = envint("WEBPUSH_TIMEOUT", "15")
+# Hosts a browser's subscription endpoint may name ("*.x": any subdomain of x):
+# the worker POSTs to it, so a visitor must not pick the host. FCM (Chrome,
+# Edge on Android), Mozilla, Apple (Safari) and Windows (WNS).
+WEBPUSH_ALLOWED_HOSTS = envlist(
+    "WEBPUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,"
+    "*.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+)
 
 # E-mail. With no EMAIL_HOST (the embedded set-up of `make run`) outgoing
 # mail is not sent: every message is kept as a file in EMAIL_FOLDER, listed in

@@ -5,9 +5,11 @@ permissions, see services.sync_groups), but a few of its screens list rows
 the user cannot act on: the page chooser browses the whole tree, bulk-action
 confirmations name every requested item, and the page types report shows the
 latest edited page of any site. The hooks below trim those lists to the
-user's own gminas.
+user's own gminas. The public document view (/dokumenty/<id>/<name>) serves a
+file only on the site of the gmina whose collection holds it.
 """
 
+from django.http import Http404
 from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
@@ -39,7 +41,7 @@ from wagtail.images.views.bulk_actions.add_to_collection import (
 from wagtail.images.views.bulk_actions.delete import (
     DeleteBulkAction as ImageDeleteBulkAction,
 )
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.permissions import policy_registry
 
 from ratusz.lib import avatars
@@ -58,6 +60,18 @@ def register_gmina_viewsets():
 def admin_stylesheet():
     # Every staff screen on a phone: see the stylesheet's header.
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("before_serve_document")
+def serve_documents_only_on_their_gmina_site(document, request):
+    # Document ids are sequential: without this any gmina's host would serve
+    # every other gmina's files to whoever counts up.
+    site = Site.find_for_request(request)
+    gmina = getattr(site, "gmina", None) if site else None
+    own = gmina.collection if gmina else None
+    collection = document.collection
+    if own is None or not (collection == own or collection.is_descendant_of(own)):
+        raise Http404
 
 
 @hooks.register("construct_page_chooser_queryset")

@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_table(sender, using, **kwargs):
+    # The embedded cache (settings.CACHES, ratusz/lib/dbcache.py) lives in the
+    # database; createcachetable does nothing when the table exists.
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class WebsiteConfig(AppConfig):
@@ -7,4 +15,10 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ratusz.lib import spreadsheets
+
         from . import procedures, signals  # noqa: F401
+
+        post_migrate.connect(_create_cache_table, sender=self)
+        # Every CSV/XLSX export the admin serves escapes formulas.
+        spreadsheets.protect_wagtail_exports()

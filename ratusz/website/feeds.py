@@ -2,10 +2,16 @@
 
 Routed through `NewsIndexPage` (RoutablePageMixin), so each feed belongs to
 the site (gmina) whose news index serves it.
+
+RSS `<description>` and Atom `<summary type="html">` hold HTML that readers
+render: our leads and summaries are plain text, so they are HTML-escaped here
+and XML-escaped again by Django. A lead reading "<script>" then shows as those
+characters in a reader, never as markup.
 """
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 FEED_ITEMS = 30
@@ -35,6 +41,10 @@ class NewsRssFeed(Feed):
         return self.request.build_absolute_uri(self.request.path)
 
     def description(self, obj):
+        # The channel's <description> is HTML to readers, like an item's.
+        return escape(self.description_text(obj))
+
+    def description_text(self, obj):
         index = obj["index"]
         return index.intro or index.get_summary() or self.title(obj)
 
@@ -52,7 +62,7 @@ class NewsRssFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead or item.get_summary()
+        return escape(item.lead or item.get_summary())
 
     def item_link(self, item):
         return item.get_url(self.request)
@@ -80,4 +90,7 @@ class NewsRssFeed(Feed):
 
 class NewsAtomFeed(NewsRssFeed):
     feed_type = Atom1Feed
-    subtitle = NewsRssFeed.description
+
+    def subtitle(self, obj):
+        # Atom's <subtitle> is written without a type: plain text.
+        return self.description_text(obj)

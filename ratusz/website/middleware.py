@@ -1,4 +1,5 @@
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 
 # The Wagtail admin renders inline scripts and styles of its own, so it cannot
 # run under the strict nonce policy of the public pages.
@@ -20,6 +21,26 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         ):
             response._csp_replace = ADMIN_POLICY
         return super().process_response(request, response)
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY on every response (public and admin).
+
+    The page cache (pagecache.py) stores and replays the header with the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})"
+            for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
 
 
 # WordPress addresses of the form "/?p=123" (posts), "/?page_id=7" (pages).

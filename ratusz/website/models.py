@@ -1,4 +1,5 @@
 import html
+import os
 import re
 from datetime import date, timedelta
 
@@ -29,9 +30,11 @@ from wagtail.images.models import Image as _Image
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.utils.file import hash_filelike
 
 from ratusz.gminas.forms import GminaPageForm
 from ratusz.lib import polish
+from ratusz.lib.images import without_metadata
 
 # The one rendition an article card shows (components/article_card.html).
 CARD_RENDITION = "fill-480x270"
@@ -52,6 +55,24 @@ class CustomImage(AbstractImage):
     class Meta(AbstractImage.Meta):
         verbose_name = "obraz"
         verbose_name_plural = "obrazy"
+
+    def save(self, *args, **kwargs):
+        # A new file (upload, replacement, import) loses its EXIF GPS, serial
+        # numbers and owner before it is stored; renditions copy the
+        # original's EXIF, so they then carry none either.
+        if self.file and not self.file._committed:
+            self._drop_file_metadata()
+        super().save(*args, **kwargs)
+
+    def _drop_file_metadata(self):
+        name = os.path.basename(self.file.name)
+        clean = without_metadata(self.file, name)
+        if clean is None:
+            return
+        self.file = clean  # also updates width and height (orientation applied)
+        self.file_size = clean.size
+        self.file_hash = hash_filelike(clean)
+        clean.seek(0)
 
 
 class CustomRendition(AbstractRendition):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,6 +25,7 @@ from ratusz.fans.models import (
     hash_token,
     new_token,
 )
+from ratusz.lib.ratelimit import over_limit
 from ratusz.outbox.models import Channel
 from ratusz.outbox.transports import TransportError
 
@@ -110,17 +110,6 @@ def _code_hash(token: str, code: str) -> str:
     return hash_token(f"{token}:{code}")
 
 
-def _over_limit(key: str, limit: int, period: int) -> bool:
-    """Count one use of `key`; True when it went past `limit` in `period` s."""
-    cache.add(key, 0, timeout=period)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        used = 1
-    return used > limit
-
-
 def code_message(gmina, code: str) -> str:
     return _("%(code)s to kod potwierdzenia SMS-ów od %(gmina)s.") % {
         "code": code,
@@ -139,9 +128,9 @@ def start_signup(gmina, phone: str, *, ip: str, source: str) -> str:
     if config is None:
         raise SignupError(_("Ta gmina nie wysyła jeszcze SMS-ów."))
     period = settings.SMS_CODE_RATE_PERIOD
-    if _over_limit(
+    if over_limit(
         f"sms-code:ip:{ip}", settings.SMS_CODE_RATE_PER_IP, period
-    ) or _over_limit(
+    ) or over_limit(
         f"sms-code:phone:{phone}", settings.SMS_CODE_RATE_PER_PHONE, period
     ):
         raise SignupError(

@@ -1,7 +1,9 @@
 import base64
 import binascii
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,26 @@ def _key(value: str, length: int, message) -> str:
     if len(raw) != length or (length == 65 and raw[0] != 4):
         raise ValidationError(message)
     return value
+
+
+def is_push_service(endpoint: str) -> bool:
+    """Is `endpoint` on a host of WEBPUSH_ALLOWED_HOSTS ("*.x" = any subdomain)?"""
+    try:
+        parts = urlsplit(endpoint)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return False
+    if not host or parts.username or parts.password or port not in (None, 443):
+        return False
+    for allowed in settings.WEBPUSH_ALLOWED_HOSTS:
+        allowed = allowed.lower()
+        if allowed.startswith("*."):
+            if host.endswith(allowed[1:]):
+                return True
+        elif host == allowed:
+            return True
+    return False
 
 
 class SubscriptionForm(forms.Form):
@@ -53,6 +75,12 @@ class SubscriptionForm(forms.Form):
         # Browsers' push services are always https (RFC 8030 § 8).
         if not endpoint.startswith("https://"):
             raise ValidationError(_("Adres subskrypcji musi zaczynać się od https://."))
+        # The worker POSTs to this address: only browsers' push services,
+        # never a host a visitor picks (settings.WEBPUSH_ALLOWED_HOSTS).
+        if not is_push_service(endpoint):
+            raise ValidationError(
+                _("Adres subskrypcji nie należy do znanej usługi powiadomień.")
+            )
         return endpoint
 
     def clean_p256dh(self):

@@ -4,7 +4,6 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from wagtail.models import Site
 
 from ratusz.fans.models import Follower
 from ratusz.lib.client_ip import client_ip
+from ratusz.lib.ratelimit import over_limit
 
 from . import services, vapid
 from .forms import EndpointForm, SubscriptionForm
@@ -28,20 +28,6 @@ WEBPUSH_RATE_PER_IP = 30
 WEBPUSH_RATE_PERIOD = 600  # seconds
 
 
-def _over_limit(key: str, limit: int, period: int) -> bool:
-    """Count one more request under `key`; True once past `limit`.
-
-    The same cache counter as the follow form's (fans.views._over_limit).
-    """
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count > limit
-
-
 def rate_limited(action: str):
     """Answer 429 to a client address past its limit for `action`."""
 
@@ -51,7 +37,7 @@ def rate_limited(action: str):
             limit = getattr(settings, "WEBPUSH_RATE_PER_IP", WEBPUSH_RATE_PER_IP)
             period = getattr(settings, "WEBPUSH_RATE_PERIOD", WEBPUSH_RATE_PERIOD)
             key = f"webpush:{action}:ip:{client_ip(request)}"
-            if _over_limit(key, limit, period):
+            if over_limit(key, limit, period):
                 response = _error(
                     _("Zbyt wiele prób. Spróbuj ponownie za kilka minut."),
                     status=429,
@@ -72,14 +58,59 @@ def _get_gmina(request):
     return gmina
 
 
+# A PushSubscription is three levels deep; anything deeper is not one.
+MAX_DEPTH = 8
+
+
+class BadRequest(Exception):
+    """The request body is not a subscription: a 400 with a Polish message."""
+
+
 def _json(request) -> dict | None:
-    if len(request.body) > MAX_BODY:
-        return None
+    """Return the request's JSON object, None when the body is not one.
+
+    Raises BadRequest for a body too large or too deeply nested to be a
+    subscription, before Django reads or json parses it whole (a deep
+    array overflows the parser's recursion: a 500 before this).
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY or len(request.body) > MAX_BODY:
+        raise BadRequest(_("Przesłane dane są za duże (najwyżej 16 kB)."))
     try:
         data = json.loads(request.body)
+    except RecursionError:
+        raise BadRequest(_("Przesłane dane są zbyt zagnieżdżone.")) from None
     except (ValueError, UnicodeDecodeError):
         return None
+    if _depth(data) > MAX_DEPTH:
+        raise BadRequest(_("Przesłane dane są zbyt zagnieżdżone."))
     return data if isinstance(data, dict) else None
+
+
+def _depth(value, level: int = 1) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def json_body(view):
+    """Answer 400 with the message of a BadRequest the view's body raised."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as error:
+            return _error(str(error.args[0]))
+
+    return wrapper
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -98,6 +129,7 @@ def _source(request, data: dict) -> str:
 @never_cache
 @require_POST
 @rate_limited("subscribe")
+@json_body
 def subscribe(request):
     gmina = _get_gmina(request)
     data = _json(request)
@@ -145,6 +177,7 @@ def _ids(value) -> list[str]:
 @never_cache
 @require_POST
 @rate_limited("unsubscribe")
+@json_body
 def unsubscribe(request):
     gmina = _get_gmina(request)
     data = _json(request) or {}
@@ -166,6 +199,7 @@ def unsubscribe(request):
 @never_cache
 @require_POST
 @rate_limited("resubscribe")
+@json_body
 def resubscribe(request):
     """The push service replaced a subscription: swap the endpoint in place."""
     gmina = _get_gmina(request)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import feedparser
+import lxml.html
 from django.utils import timezone
 
 from ratusz.test import BaseTestCase, make_article, make_category, news_index_of
@@ -143,3 +144,50 @@ class FeedsTestCase(BaseTestCase):
             f'href="{self.url}rss/"',
         )
         self.assertContains(r, f'href="{self.url}atom/"')
+
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    '<img src=x onerror="alert(1)">',
+    "&lt;img src=x onerror=alert(1)&gt;",
+    '<b onmouseover="alert(1)">x</b>',
+    '<a href="javascript:alert(1)">x</a>',
+    "&amp;lt;script&amp;gt;alert(1)",
+]
+
+
+class FeedMarkupTestCase(BaseTestCase):
+    """What a reader renders from a feed never carries a script (review 6d)."""
+
+    def assert_harmless(self, detail, text):
+        # A reader renders text/html as markup: parse it as a browser would.
+        if detail.type in ("text/html", "application/xhtml+xml"):
+            doc = lxml.html.fragment_fromstring(detail.value or "", create_parent="div")
+            self.assertEqual(doc.xpath("//script|//img|//a|//b|//iframe"), [], text)
+            for element in doc.iter():
+                for name, value in element.attrib.items():
+                    self.assertFalse(name.lower().startswith("on"), text)
+                    self.assertNotIn("javascript:", value.lower(), text)
+            # The resident reads the lead as it was written.
+            self.assertEqual(doc.text_content(), text)
+        else:
+            self.assertEqual(detail.value, text)
+
+    def test_no_payload_becomes_markup(self):
+        index = news_index_of(self.gmina)
+        url = index.relative_url(self.gmina.site)
+        for payload in PAYLOADS:
+            type(index).objects.filter(pk=index.pk).update(intro=payload)
+            make_article(
+                self.gmina, f"Tytuł {payload}", lead=payload, body=f"<p>{payload}</p>"
+            )
+            for kind in ("rss", "atom"):
+                with self.subTest(payload=payload, kind=kind):
+                    r = self.client.get(f"{url}{kind}/")
+                    feed = feedparser.parse(r.content, sanitize_html=False)
+                    self.assertFalse(feed.bozo, feed.get("bozo_exception"))
+                    entry = feed.entries[0]
+                    self.assertEqual(entry.title, f"Tytuł {payload}")
+                    self.assert_harmless(entry.summary_detail, payload)
+                    self.assert_harmless(feed.feed.subtitle_detail, payload)

@@ -37,6 +37,9 @@ from ratusz.test import (
 from ratusz.website import pagecache
 from ratusz.website.cache_models import PageCacheDependency, PageCacheEntry
 from ratusz.website.models import ArticlePage, NewsIndexPage, StandardPage
+from ratusz.website.tests.test_security_headers import (
+    assert_restrictive_permissions_policy,
+)
 
 NONCE = re.compile(r'nonce="([^"]+)"')
 
@@ -244,9 +247,11 @@ class FrontTestCase(PageCacheTestCase):
             "x-frame-options",
             "cross-origin-opener-policy",
             "content-language",
+            "permissions-policy",
         ):
             self.assertEqual(hit.headers.get(name), miss.headers.get(name), name)
         self.assertEqual(hit.headers["x-content-type-options"], "nosniff")
+        assert_restrictive_permissions_policy(self, hit, "cached page")
         self.assertEqual(int(hit.headers["content-length"]), len(hit.content))
         policy = re.sub(r"'nonce-[^']+'", "", hit.headers["content-security-policy"])
         self.assertEqual(

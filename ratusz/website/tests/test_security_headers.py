@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.test import TestCase, override_settings
 from django.utils import translation
 
+from ratusz.test import make_user
 from ratusz.website.tests.content import make_site_content
 
 _media = tempfile.TemporaryDirectory(prefix="ratusz-media-")
@@ -20,6 +21,21 @@ def _directives(header: str) -> dict[str, list[str]]:
         name, *values = part.split()
         directives[name] = values
     return directives
+
+
+REFUSED_FEATURES = (
+    "camera", "microphone", "geolocation", "payment", "usb", "interest-cohort",
+    "browsing-topics", "display-capture", "serial", "hid",
+)  # fmt: skip
+
+
+def assert_restrictive_permissions_policy(test, response, name=""):
+    header = response.headers.get("Permissions-Policy", "")
+    features = dict(part.strip().split("=", 1) for part in header.split(",") if part)
+    for feature in REFUSED_FEATURES:
+        test.assertEqual(features.get(feature), "()", f"{name}: {feature}")
+    # No Ratusz page uses any: every listed feature is refused.
+    test.assertEqual(set(features.values()), {"()"}, name)
 
 
 @override_settings(MEDIA_ROOT=_media.name)
@@ -74,6 +90,18 @@ class SecurityHeadersTestCase(TestCase):
             self.assertEqual(
                 r.headers["Referrer-Policy"], "strict-origin-when-cross-origin", name
             )
+
+    def test_it_sends_a_restrictive_permissions_policy(self):
+        admin = make_user("staff-pp", is_superuser=True, is_staff=True)
+        pages = {**self._public_urls(), "404": "/nie-ma/", "admin login": "/admin/"}
+        for name, url in pages.items():
+            r = self.client.get(url)
+            assert_restrictive_permissions_policy(self, r, name)
+        self.client.force_login(admin)
+        for url in ("/admin/", "/admin/pages/", "/django-admin/"):
+            r = self.client.get(url)
+            self.assertEqual(r.status_code, 200, url)
+            assert_restrictive_permissions_policy(self, r, url)
 
     def test_it_uses_a_new_nonce_for_every_response(self):
         first = self.client.get("/").headers["Content-Security-Policy"]

@@ -157,6 +157,72 @@ class SubscribeTests(BaseTestCase):
         self.assertFalse(PushSubscription.objects.exists())
         self.assertFalse(Follower.objects.exists())
 
+    def test_it_accepts_only_known_push_services(self):
+        good = browser_subscription()
+        accepted = [
+            "https://fcm.googleapis.com/fcm/send/a:b",
+            "https://updates.push.services.mozilla.com/wpush/v2/gAAA",
+            "https://web.push.apple.com/QGuQyavX",
+            "https://wns2-par02p.notify.windows.com/w/?token=BQYAAA",
+        ]
+        refused = [
+            "https://127.0.0.1/push",
+            "https://[::1]/push",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://attacker.example/push",
+            "https://fcm.googleapis.com.attacker.example/x",
+            "https://evilpush.apple.com/x",
+            "https://push.apple.com.evil/x",
+            "https://fcm.googleapis.com:8443/x",
+            "https://user:pw@fcm.googleapis.com/x",
+            "https://localhost/x",
+        ]
+        for endpoint in accepted:
+            with self.subTest(endpoint=endpoint):
+                sub = {**good, "endpoint": endpoint}
+                response = self.post({"subscription": sub})
+                self.assertEqual(response.status_code, 201, response.content)
+        for endpoint in refused:
+            with self.subTest(endpoint=endpoint):
+                response = self.post({"subscription": {**good, "endpoint": endpoint}})
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(
+                    response.json()["error"],
+                    "Adres subskrypcji nie należy do znanej usługi powiadomień.",
+                )
+        self.assertEqual(PushSubscription.objects.count(), len(accepted))
+
+    def test_tests_may_allow_their_loopback_push_service(self):
+        sub = {**browser_subscription(), "endpoint": "https://127.0.0.1/push/1"}
+        with self.settings(WEBPUSH_ALLOWED_HOSTS=["127.0.0.1"]):
+            self.assertEqual(self.post({"subscription": sub}).status_code, 201)
+
+    def test_it_answers_400_to_deep_or_large_json(self):
+        deep = b"[" * 8000 + b"]" * 8000  # under 16 kB
+        nested = {"subscription": browser_subscription()}
+        for _ in range(20):
+            nested = {"a": nested}
+        cases = [
+            (deep, "Przesłane dane są zbyt zagnieżdżone."),
+            (
+                b'{"a":' * 2500 + b"1" + b"}" * 2500,
+                "Przesłane dane są zbyt zagnieżdżone.",
+            ),
+            (nested, "Przesłane dane są zbyt zagnieżdżone."),
+            (
+                b'{"x": "' + b"a" * 20000 + b'"}',
+                "Przesłane dane są za duże (najwyżej 16 kB).",
+            ),
+        ]
+        for url in (SUBSCRIBE, UNSUBSCRIBE, "/powiadomienia/odnow/"):
+            for data, message in cases:
+                with self.subTest(url=url, size=len(str(data))):
+                    cache.clear()
+                    response = self.post(data, url=url)
+                    self.assertEqual(response.status_code, 400)
+                    self.assertEqual(response.json()["error"], message)
+        self.assertFalse(PushSubscription.objects.exists())
+
     def test_it_requires_the_csrf_token(self):
         client = Client(enforce_csrf_checks=True)
         data = {"subscription": browser_subscription()}

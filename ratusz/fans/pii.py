@@ -76,6 +76,7 @@ EXEMPT: dict[str, str] = {
     "gminas.Gmina.address": _OFFICE,
     "gminas.Gmina.phone": _OFFICE,
     "gminas.Gmina.email": _OFFICE,
+    "gminas.Gmina.inbound_email": _OFFICE,
     "gminas.Gmina.epuap_address": _OFFICE,
     "gminas.Gmina.iod_email": (
         "the data protection officer's official address, published by law "

@@ -503,6 +503,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "wagtailadmin_login"
+# Django's own admin at /django-admin/: off unless asked for (the suite turns
+# it on to keep testing its login lockout and access checks).
+DJANGO_ADMIN_ENABLED = envbool("DJANGO_ADMIN_ENABLED", "1" if TESTING else "0")
 
 # Every handler hides residents' secret links (conversation, follower and
 # password-reset tokens) in what it writes: ratusz/lib/logredact.py. Django's

@@ -21,7 +21,6 @@ urlpatterns = [
     # The inbox's live streams (async; they check access themselves).
     path("admin/", include(messenger_admin_urls.live_urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
-    path("django-admin/", admin.site.urls),
     path("dokumenty/", include(wagtaildocs_urls)),
     path("", include(webpush_urls)),
     path("sms/", include(sms_urls)),
@@ -33,6 +32,12 @@ urlpatterns = [
     ),
     path("", include(website_urls)),
 ]
+
+# Django's own admin edits nothing Wagtail's admin does not (no ModelAdmin is
+# registered); mounted only on request, so production has one admin and one
+# login to defend.
+if settings.DJANGO_ADMIN_ENABLED:
+    urlpatterns.insert(3, path("django-admin/", admin.site.urls))
 
 if settings.DEBUG or settings.TESTING:
     from django.conf.urls.static import static

@@ -175,3 +175,45 @@ def test_it_starts_with_a_strong_or_generated_key_and_in_debug(tmp_path):
     # A developer's DEBUG=1 laptop may keep the example.
     debug = _manage_check(tmp_path, SECRET_KEY="change-me", DEBUG="1")
     assert debug.returncode == 0, debug.stdout + debug.stderr
+
+
+def test_django_admin_is_not_mounted_in_production(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.urls import resolve, Resolver404\n"
+        "for url in ('/django-admin/', '/django-admin/login/'):\n"
+        "    try:\n"
+        "        match = resolve(url)\n"
+        "    except Resolver404:\n"
+        "        continue\n"
+        "    assert match.app_name != 'admin', url\n"
+        "print('not mounted')\n"
+    )
+
+    def run(**extra):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("RATUSZ_TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="ratusz.settings",
+            RATUSZ_VAR_DIR=str(tmp_path),
+            SECRET_KEY=secrets.token_urlsafe(60),
+            **extra,
+        )
+        return subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    default = run()
+    assert default.returncode == 0, default.stderr[-2000:]
+    assert "not mounted" in default.stdout
+    # The probe can fail: asked for, the admin is there.
+    asked = run(DJANGO_ADMIN_ENABLED="1")
+    assert asked.returncode != 0
+    assert "AssertionError" in asked.stderr

@@ -24,6 +24,7 @@ SECRET_PATHS = [
     r"(/napisz/r/)" + _SEGMENT,
     r"(/obserwuj/(?:potwierdz|ustawienia|wypisz|sms/kod)/)" + _SEGMENT,
     r"(/smsapi/)" + _SEGMENT,
+    r"(/potwierdz-adres-urzedu/)" + _SEGMENT,
     r"(/password_reset/confirm/" + _SEGMENT + "/)" + _SEGMENT,
 ]
 SECRET_QUERY_PARAMETERS = [

@@ -48,6 +48,8 @@ def _stderr(folder: Path) -> str:
 
 
 class CrossProcessTestCase(TransactionTestCase):
+    serialized_rollback = True  # the tests after it need the migrated data
+
     def test_the_embedded_cache_is_shared_and_atomic(self):
         self.assertEqual(
             settings.CACHES["default"]["BACKEND"],
@@ -115,6 +117,8 @@ class CrossProcessTestCase(TransactionTestCase):
 
 
 class RateLimitTestCase(TransactionTestCase):
+    serialized_rollback = True  # the tests after it need the migrated data
+
     def test_it_counts_within_the_period_and_keeps_the_expiry(self):
         key = f"test:count:{uuid.uuid4()}"
         self.assertEqual([count(key, 600) for _ in range(3)], [1, 2, 3])

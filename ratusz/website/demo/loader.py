@@ -17,13 +17,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Collection, Page, Site
 
 from ratusz.gminas import services as gmina_services
 from ratusz.gminas.models import Category, Gmina, Membership, User, Village
+from ratusz.lib.tasks import inline_tasks
 from ratusz.website.models import (
     AccessibilityStatementPage,
     ArticlePage,
@@ -53,17 +53,9 @@ class Result:
     live_articles: int
 
 
-# Search-index updates run inline while the demo loads: queued, the many
-# updates of one page raced each other in the worker's two threads at the
-# first start (IntegrityError on the index entry, logged by Wagtail).
-INLINE_TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-}
-
-
 def load(*, reset_password: bool = False, today: date | None = None) -> Result:
     """Create or complete the demo gmina and its editor; return what was done."""
-    with override_settings(TASKS=INLINE_TASKS):
+    with inline_tasks():  # see ratusz.lib.tasks
         return _load(reset_password=reset_password, today=today)
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from ratusz.gminas import services
+from ratusz.lib.tasks import inline_tasks
 
 
 class Command(BaseCommand):
@@ -25,11 +26,12 @@ class Command(BaseCommand):
             raise CommandError(f"Domena {host}:{port} jest już używana.")
         if default and Site.objects.filter(is_default_site=True).exists():
             raise CommandError("Domyślna witryna już istnieje.")
-        gmina = services.create_gmina(
-            name=name,
-            short_name=short_name or name.removeprefix("Gmina ").strip() or name,
-            hostname=host,
-            port=port,
-            is_default_site=default,
-        )
+        with inline_tasks():  # see ratusz.lib.tasks
+            gmina = services.create_gmina(
+                name=name,
+                short_name=short_name or name.removeprefix("Gmina ").strip() or name,
+                hostname=host,
+                port=port,
+                is_default_site=default,
+            )
         self.stdout.write(f"Utworzono: {gmina} (id {gmina.pk}) na {host}:{port}")

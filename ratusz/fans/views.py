@@ -5,7 +5,6 @@ import json
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from ratusz.lib import ratelimit
 from ratusz.lib.client_ip import client_ip
 
 from . import services, tasks
@@ -60,13 +60,7 @@ def _template_exists(name: str) -> bool:
 def _over_limit(key: str, limit: int) -> bool:
     """Count one more attempt under `key`; True once past `limit`."""
     period = getattr(settings, "FOLLOW_RATE_PERIOD", FOLLOW_RATE_PERIOD)
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count > limit
+    return ratelimit.over_limit(key, limit, period)
 
 
 def _rate_limited(request, gmina, email: str) -> bool:

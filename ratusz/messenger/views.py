@@ -17,7 +17,6 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.http import (
     Http404,
@@ -38,7 +37,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from ratusz.gminas.models import Gmina
-from ratusz.lib import live
+from ratusz.lib import live, ratelimit
 from ratusz.lib.client_ip import client_network
 from ratusz.website.views import page_not_found
 
@@ -87,15 +86,6 @@ def _get_gmina(request) -> Gmina:
     return gmina
 
 
-def _count(key: str, period: int) -> int:
-    cache.add(key, 0, timeout=period)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        return 1
-
-
 def _bad_token_key(request) -> str:
     return f"messenger:bad-token:{client_network(request)}"
 
@@ -119,7 +109,7 @@ def _find_conversation(request, token: str) -> Conversation:
         )
     if conversation is not None:
         return conversation
-    if _count(_bad_token_key(request), BAD_TOKEN_PERIOD) > (
+    if ratelimit.count(_bad_token_key(request), BAD_TOKEN_PERIOD) > (
         settings.MESSENGER_BAD_TOKENS_PER_IP
     ):
         raise _RateLimited
@@ -164,8 +154,10 @@ def _over_limits(request, gmina) -> tuple[bool, bool]:
     Both are counted, so one cannot be used to probe the other. The first
     refuses that network; the second only asks a question (`challenge`).
     """
-    by_network = _count(f"messenger:write:ip:{client_network(request)}", RATE_PERIOD)
-    by_gmina = _count(f"messenger:write:gmina:{gmina.pk}", RATE_PERIOD)
+    by_network = ratelimit.count(
+        f"messenger:write:ip:{client_network(request)}", RATE_PERIOD
+    )
+    by_gmina = ratelimit.count(f"messenger:write:gmina:{gmina.pk}", RATE_PERIOD)
     return (
         by_network > settings.MESSENGER_RATE_PER_IP,
         by_gmina > settings.MESSENGER_RATE_PER_GMINA,

@@ -7,34 +7,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _check_deploy(tmp_path, **env_overrides):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which production must not.
-        if k
-        not in (
-            "RATUSZ_TESTING",
-            "DJANGO_SETTINGS_MODULE",
-            "DATABASE_URL",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        )
-    }
+def _run_in_production(tmp_path, args, **env_overrides):
+    """`python <args>` with the production settings: none of the suite's
+    variables (DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set,
+    production must not have), DEBUG=0, and no SECRET_KEY unless given."""
+    dropped = (
+        "RATUSZ_TESTING",
+        "DJANGO_SETTINGS_MODULE",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SECRET_KEY",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_SETTINGS_MODULE="ratusz.settings",
         RATUSZ_VAR_DIR=str(tmp_path),
-        DEBUG="0",
         ALLOWED_HOSTS="gmina.example.org",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        **{"EMAIL_HOST": "smtp.example.org", **env_overrides},
+        **{"DEBUG": "0", **env_overrides},
     )
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def _check_deploy(tmp_path, **env_overrides):
+    return _run_in_production(
+        tmp_path,
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=secrets.token_urlsafe(60),
+        **{"EMAIL_HOST": "smtp.example.org", **env_overrides},
     )
 
 
@@ -55,20 +61,6 @@ def test_it_passes_the_deploy_checklist_with_hsts_opted_in(tmp_path):
 
 
 def _hsts_header(tmp_path, **env_overrides) -> str:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("RATUSZ_TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="ratusz.settings",
-        RATUSZ_VAR_DIR=str(tmp_path),
-        DEBUG="0",
-        ALLOWED_HOSTS="gmina.example.org",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        HTTPS="1",
-        **env_overrides,
-    )
     code = (
         "import django; django.setup()\n"
         "from django.http import HttpResponse\n"
@@ -78,13 +70,11 @@ def _hsts_header(tmp_path, **env_overrides) -> str:
         "response = SecurityMiddleware(lambda r: HttpResponse())(request)\n"
         "print(response.headers.get('Strict-Transport-Security', ''))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = _run_in_production(
+        tmp_path,
+        ["-c", code],
+        SECRET_KEY=secrets.token_urlsafe(60),
+        **{"HTTPS": "1", **env_overrides},
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -114,26 +104,7 @@ def test_it_warns_when_mail_would_only_be_kept_in_a_folder(tmp_path):
 
 
 def _manage_check(tmp_path, **env_overrides):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("RATUSZ_TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
-        and k != "SECRET_KEY"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="ratusz.settings",
-        RATUSZ_VAR_DIR=str(tmp_path),
-        ALLOWED_HOSTS="gmina.example.org",
-        **{"DEBUG": "0", **env_overrides},
-    )
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return _run_in_production(tmp_path, ["manage.py", "check"], **env_overrides)
 
 
 def test_it_refuses_to_start_with_a_weak_secret_key(tmp_path):
@@ -190,24 +161,8 @@ def test_django_admin_is_not_mounted_in_production(tmp_path):
     )
 
     def run(**extra):
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("RATUSZ_TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="ratusz.settings",
-            RATUSZ_VAR_DIR=str(tmp_path),
-            SECRET_KEY=secrets.token_urlsafe(60),
-            **extra,
-        )
-        return subprocess.run(
-            [sys.executable, "-c", probe],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        return _run_in_production(
+            tmp_path, ["-c", probe], SECRET_KEY=secrets.token_urlsafe(60), **extra
         )
 
     default = run()

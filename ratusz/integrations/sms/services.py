@@ -24,6 +24,7 @@ from ratusz.outbox.models import Channel
 from ratusz.outbox.transports import TransportError
 
 from .models import INBOUND_SMS_RETENTION, InboundSms, SmsSettings
+from .models import new_webhook_secret as make_webhook_secret
 from .transport import InvalidNumber, SmsApi
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ def record_inbound(gmina, data, raw=None) -> tuple[InboundSms | None, bool]:
 
 
 def _enqueue(event_id: int) -> None:
+    # Imported here: the tasks module imports this one.
     from .tasks import process_inbound
 
     process_inbound(event_id)
@@ -233,8 +235,6 @@ def update_settings(
     new_webhook_secret: bool = False,
 ) -> SmsSettings:
     """Save a gmina's SMS settings; a new token clears a refused one's error."""
-    from .models import new_webhook_secret as make_secret
-
     config.sender = sender
     config.test_mode = test_mode
     if remove_token:
@@ -244,6 +244,6 @@ def update_settings(
         config.token = new_token
         config.token_error = ""
     if new_webhook_secret or not config.webhook_secret:
-        config.webhook_secret = make_secret()
+        config.webhook_secret = make_webhook_secret()
     config.save()
     return config

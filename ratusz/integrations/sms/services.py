@@ -121,7 +121,8 @@ def record_inbound(gmina, data, raw=None) -> tuple[InboundSms | None, bool]:
     """Store an SMSAPI callback (`raw` kept as it came); (event, created).
 
     A repeated callback (same MsgId) hits the unique constraint and is
-    dropped: (None, False).
+    dropped: (None, False). The caller queues `tasks.process_inbound` for a
+    new event after commit.
     """
     raw = data if raw is None else raw
     payload = {key: str(raw.get(key, ""))[:2000] for key in list(raw.keys())[:50]}
@@ -138,15 +139,7 @@ def record_inbound(gmina, data, raw=None) -> tuple[InboundSms | None, bool]:
             )
     except IntegrityError:
         return None, False
-    transaction.on_commit(lambda: _enqueue(event.pk))
     return event, True
-
-
-def _enqueue(event_id: int) -> None:
-    # Imported here: the tasks module imports this one.
-    from .tasks import process_inbound
-
-    process_inbound(event_id)
 
 
 def _timestamp(value: str):

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 from ratusz.fans.messages import sms_text
-from ratusz.fans.services import is_urgent
+from ratusz.fans.planning import is_urgent
 from ratusz.integrations.mastodon import text as mastodon_text
 from ratusz.integrations.sms.gsm import SmsCount
 from ratusz.integrations.sms.gsm import count as sms_length

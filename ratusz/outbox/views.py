@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ratusz.fans.services import article_item, digest_readers
+from ratusz.fans.planning import article_item, digest_readers
 from ratusz.gminas.models import Gmina, Membership
 from ratusz.website.models import ArticlePage
 

@@ -21,6 +21,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from ratusz.fans.models import PushSubscription
+from ratusz.fans.planning import is_urgent
 from ratusz.lib import http
 from ratusz.outbox.transports import Message, TransportError
 
@@ -194,8 +195,6 @@ class Transport:
         return encoded
 
     def _is_urgent(self, delivery) -> bool:
-        from ratusz.fans.services import is_urgent
-
         if delivery.page_id is None:
             return False
         if delivery.page_id not in self._urgent:

@@ -9,16 +9,17 @@ import time_machine
 from django.db.models import Q
 from django.utils import timezone
 
-from ratusz.fans import services, tasks
+from ratusz.fans import tasks
 from ratusz.fans.models import (
-    INBOUND_SMS_RETENTION,
     UNCONFIRMED_RETENTION,
     ChannelState,
     Confirmation,
     Consent,
     Follower,
 )
-from ratusz.integrations.sms.models import InboundSms
+from ratusz.integrations.sms import services as sms_services
+from ratusz.integrations.sms import tasks as sms_tasks
+from ratusz.integrations.sms.models import INBOUND_SMS_RETENTION, InboundSms
 from ratusz.test import BaseTestCase
 
 DAY = timedelta(days=1)
@@ -46,7 +47,7 @@ def past_retention(now) -> dict[str, int]:
 
 def run_retention_jobs():
     tasks.purge_unconfirmed.call_local()
-    tasks.purge_inbound_sms.call_local()
+    sms_tasks.purge_inbound_sms.call_local()
 
 
 class RetentionTestCase(BaseTestCase):
@@ -125,7 +126,7 @@ class RetentionTestCase(BaseTestCase):
         )
         with time_machine.travel(start, tick=False):
             self.inbound(start - 31 * DAY, text="STOP", processed=False)
-            self.assertEqual(services.purge_inbound_sms(), 1)
+            self.assertEqual(sms_services.purge_inbound_sms(), 1)
         follower.refresh_from_db()
         self.assertEqual(follower.phone_state, ChannelState.UNSUBSCRIBED)
         self.assertTrue(

@@ -7,43 +7,12 @@ import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
+from ratusz.fans.consent import SMS_CONSENT_VERSION, sms_consent_text
 from ratusz.fans.models import ChannelState, Confirmation, Consent, Follower
-from ratusz.integrations.sms import services
 from ratusz.integrations.sms.models import SmsSettings
-
-from .base import SmsTestCase, make_sms_follower
+from ratusz.integrations.sms.tests.base import SmsTestCase, make_sms_follower
 
 SIGNUP = "/obserwuj/sms/"
-
-
-class NormalizePhoneTestCase(SmsTestCase):
-    def test_it_normalises_polish_numbers(self):
-        for value in (
-            "600123456",
-            "600 123 456",
-            "600-123-456",
-            "+48 600 123 456",
-            "+48600123456",
-            "0048 600 123 456",
-            "48600123456",
-            "(+48) 600.123.456",
-        ):
-            self.assertEqual(services.normalize_phone(value), "+48600123456", value)
-
-    def test_it_explains_what_is_wrong(self):
-        cases = {
-            "": "Podaj numer",
-            "60012345": "9 cyfr",
-            "6001234567": "9 cyfr",
-            "+44 7700 900123": "polskie",
-            "22 123 45 67": "komórkowy",
-            "600abc456": "tylko cyfry",
-            "６００１２３４５６": "tylko cyfry",
-        }
-        for value, message in cases.items():
-            with self.subTest(value=value):
-                with self.assertRaisesMessage(services.PhoneError, message):
-                    services.normalize_phone(value)
 
 
 class SignupTestCase(SmsTestCase):
@@ -63,7 +32,7 @@ class SignupTestCase(SmsTestCase):
         checkbox = re.search(r'<input type="checkbox"[^>]*>', html).group(0)
         self.assertIn('name="consent"', checkbox)
         self.assertNotIn("checked", checkbox)
-        self.assertIn(services.consent_text(self.gmina), html)
+        self.assertIn(sms_consent_text(self.gmina), html)
         self.assertIn("RODO", html)
         self.assertIn("Prezesa UODO", html)
         self.assertNotIn("sessionid", response.cookies)
@@ -77,8 +46,8 @@ class SignupTestCase(SmsTestCase):
         self.assertRegex(response["Location"], r"^/obserwuj/sms/kod/[\w-]{40,}/$")
         given = follower.consents.get()
         self.assertEqual(given.action, Consent.Action.GIVEN)
-        self.assertEqual(given.text, services.consent_text(self.gmina))
-        self.assertEqual(given.text_version, services.CONSENT_TEXT_VERSION)
+        self.assertEqual(given.text, sms_consent_text(self.gmina))
+        self.assertEqual(given.text_version, SMS_CONSENT_VERSION)
         self.assertIn("formularz SMS", given.source)
         [sms] = self.api.sent
         self.assertEqual(sms["to"], "48600123456")

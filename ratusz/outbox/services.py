@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import CircuitBreaker, Delivery
-from .transports import Message, TransportError, transport_class
+from .transports import Envelope, TransportError, transport_class
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ BREAKER_THRESHOLD = 10
 BREAKER_PAUSE = timedelta(seconds=60)
 
 # Item kind ("article" in "article:123") → dotted path of its composer:
-# composer(delivery) -> Message, or None when it no longer applies.
+# composer(delivery) -> Envelope, or None when it no longer applies.
 COMPOSERS = {
     "article": "ratusz.fans.messages.compose_article",
     "digest": "ratusz.fans.messages.compose_digest",
@@ -160,7 +160,7 @@ def claim(*, limit: int = BATCH_SIZE, now=None) -> list[Delivery]:
     )
 
 
-def _compose(delivery: Delivery) -> Message | None:
+def _compose(delivery: Delivery) -> Envelope | None:
     kind = delivery.item.split(":", 1)[0]
     path = COMPOSERS.get(kind)
     if path is None:

@@ -1,9 +1,9 @@
-"""What the engine needs from a network, and what a message is.
+"""What the engine needs from a network, and the envelope it hands over.
 
 Each `ratusz/integrations/<network>/transport.py` has a `Transport` class:
 
     transport = Transport(gmina)          # cheap; connects lazily
-    remote_id = transport.send(delivery, message)
+    remote_id = transport.send(delivery, envelope)
     transport.close()                     # end of a batch
 
 `send` returns the provider's id for the sent thing ("" when there is none)
@@ -35,8 +35,12 @@ class TransportError(Exception):
 
 
 @dataclass
-class Message:
-    """One thing to deliver, already composed for one recipient."""
+class Envelope:
+    """One thing to deliver, already composed for one recipient.
+
+    Not `messenger.models.Message` (a message in a conversation): an envelope
+    is what a composer hands the engine for one `Delivery`.
+    """
 
     subject: str
     text: str

@@ -26,7 +26,7 @@ from ratusz.fans.services import article_item, digest_readers
 from ratusz.gminas.models import Gmina, Membership
 from ratusz.website.models import ArticlePage
 
-from . import services
+from . import registry, services
 from .models import Channel, Delivery
 from .previews import article_previews
 
@@ -38,12 +38,6 @@ PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
 FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
 # Staff read times as the gmina lives them, whatever the server's zone.
 WARSAW = ZoneInfo("Europe/Warsaw")
-# Where an administrator connects each channel: (admin URL name, menu entry).
-CHANNEL_SETTINGS = {
-    Channel.FACEBOOK: ("facebook-settings", "Facebook"),
-    Channel.MASTODON: ("mastodon-settings", "Mastodon"),
-    Channel.SMS: ("sms-settings", "SMS (SMSAPI)"),
-}
 
 
 def _gmina_of(page) -> Gmina | None:
@@ -175,15 +169,16 @@ def status_text(page, gmina, summary) -> str:
 def unconnected(gmina) -> list[dict]:
     """'Facebook: nie połączono – Ustawienia → Facebook', with the link."""
     labels = dict(Channel.choices)
+    connections = registry.connections()
     result = []
     for channel in services.unconnected_channels(gmina):
-        url_name, menu = CHANNEL_SETTINGS[channel]
+        connection = connections[channel]
         result.append(
             {
                 "channel": channel,
                 "label": labels[channel],
-                "menu": f"Ustawienia → {menu}",
-                "url": reverse(url_name, args=[gmina.pk]),
+                "menu": f"Ustawienia → {connection.settings_menu}",
+                "url": reverse(connection.settings_url, args=[gmina.pk]),
             }
         )
     return result

@@ -1,8 +1,23 @@
 from django.apps import AppConfig
 
+from ratusz.outbox import registry
+
 
 class SmsConfig(AppConfig):
     name = "ratusz.integrations.sms"
     label = "sms"
     verbose_name = "SMS (SMSAPI)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Imported here: these modules reach models, which load after apps.
+        from .services import is_available
+        from .transport import Transport
+
+        registry.register_transport("sms", Transport)
+        registry.register_connection(
+            "sms",
+            is_available,
+            settings_url="sms-settings",
+            settings_menu="SMS (SMSAPI)",
+        )

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from ratusz.fans import registry as fans_registry
 from ratusz.outbox import registry
+
+from . import text
 
 
 class MastodonConfig(AppConfig):
@@ -21,3 +24,5 @@ class MastodonConfig(AppConfig):
             settings_url="mastodon-settings",
             settings_menu="Mastodon",
         )
+        # The editor's preview counts a status by the transport's rule.
+        fans_registry.register_text_counter("mastodon", text.length, limit=text.LIMIT)

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from ratusz.fans import registry as fans_registry
 from ratusz.outbox import registry
+
+from . import gsm
 
 
 class SmsConfig(AppConfig):
@@ -21,3 +24,5 @@ class SmsConfig(AppConfig):
             settings_url="sms-settings",
             settings_menu="SMS (SMSAPI)",
         )
+        # The editor's preview counts SMS parts by the transport's rule.
+        fans_registry.register_text_counter("sms", gsm.count)

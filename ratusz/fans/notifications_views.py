@@ -1,4 +1,9 @@
-"""The editor's view of an article's deliveries: progress, problems, retry.
+"""The article's "Powiadomienia" screen: what fans planned for it, its progress,
+problems and retry, and the preview on each channel.
+
+The rows are the outbox's (`outbox.services.progress`, `retry`,
+`paused_channels`); which rows belong to the article, and what it says to
+followers, is this app's.
 
 Who sees what (decided for the fans issue):
 - administrators and editors of the article's gmina (and superusers) see
@@ -22,13 +27,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ratusz.fans.services import article_item, digest_readers
 from ratusz.gminas.models import Gmina, Membership
+from ratusz.outbox import registry
+from ratusz.outbox import services as outbox
+from ratusz.outbox.models import Channel, Delivery
 from ratusz.website.models import ArticlePage
 
-from . import registry, services
-from .models import Channel, Delivery
 from .previews import article_previews
+from .services import article_item, digest_readers
 
 State = Delivery.State
 READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
@@ -92,13 +98,13 @@ def _paused(gmina, summary) -> list:
     """Open breakers of the channels this article uses."""
     return [
         breaker
-        for breaker in services.paused_channels(gmina)
+        for breaker in outbox.paused_channels(gmina)
         if summary["channels"].get(breaker.channel, {}).get("total")
     ]
 
 
 def _summary(deliveries) -> dict:
-    counts = services.progress(deliveries)
+    counts = outbox.progress(deliveries)
     channels = {}
     for channel in Channel:
         states = {
@@ -171,7 +177,7 @@ def unconnected(gmina) -> list[dict]:
     labels = dict(Channel.choices)
     connections = registry.connections()
     result = []
-    for channel in services.unconnected_channels(gmina):
+    for channel in outbox.unconnected_channels(gmina):
         connection = connections[channel]
         result.append(
             {
@@ -268,7 +274,7 @@ def article(request, page_id):
         ]
     return render(
         request,
-        "outbox/article.html",
+        "fans/admin/notifications.html",
         {
             "page": page,
             "gmina": gmina,
@@ -310,7 +316,7 @@ def retry(request, page_id):
         channel and channel not in Channel.values
     ):
         messages.error(request, "Nieprawidłowe żądanie ponowienia wysyłki.")
-        return redirect("outbox-article", page.pk)
+        return redirect("fans-notifications", page.pk)
     rows = _deliveries(page, gmina).filter(state=state)
     if channel:
         rows = rows.filter(channel=channel)
@@ -318,16 +324,16 @@ def retry(request, page_id):
         # These may have reached people already: ask before sending again.
         return render(
             request,
-            "outbox/retry_unknown_confirm.html",
+            "fans/admin/notifications_retry_unknown.html",
             {"page": page, "count": rows.count(), "channel": channel},
         )
     with transaction.atomic():
-        count = services.retry(rows)
+        count = outbox.retry(rows)
     if count:
         messages.success(request, f"Ponowiono wysyłkę: {count}.")
     else:
         messages.info(request, "Nie było czego ponawiać.")
-    return redirect("outbox-article", page.pk)
+    return redirect("fans-notifications", page.pk)
 
 
 @require_GET
@@ -336,7 +342,7 @@ def preview(request, page_id):
     draft = page.get_latest_revision_as_object()
     return render(
         request,
-        "outbox/preview.html",
+        "fans/admin/notifications_preview.html",
         {
             "page": page,
             "draft": draft,

@@ -39,7 +39,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from . import registry
+# `tasks` runs this engine and this engine wakes `tasks`: the two modules
+# import each other (as modules, used only inside functions), which Python
+# resolves whichever loads first. The cycle is the job itself: a queued task
+# that sends, and senders that queue the task.
+from . import registry, tasks
 from .models import Channel, CircuitBreaker, Delivery
 from .transports import Envelope, TransportError
 
@@ -106,17 +110,13 @@ def enqueue(deliveries: Iterable[Delivery]) -> None:
 
 
 def wake() -> None:
-    from .tasks import dispatch
-
-    dispatch()
+    tasks.dispatch()
 
 
 def wake_at(when) -> None:
     """Wake the worker at `when` (a lost wake-up is caught by the periodic job)."""
-    from .tasks import dispatch
-
     try:
-        dispatch.schedule(eta=when)
+        tasks.dispatch.schedule(eta=when)
     except Exception:  # the queue is down: the periodic job will find the rows
         logger.exception("scheduling a wake-up for %s failed", when)
 

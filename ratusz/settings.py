@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "ratusz.fans",
     "ratusz.outbox",
     "ratusz.messenger",
+    "ratusz.integrations.email",
     "ratusz.integrations.webpush",
     "ratusz.integrations.sms",
     "ratusz.integrations.facebook",

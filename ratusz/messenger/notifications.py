@@ -36,7 +36,7 @@ from django.utils.text import Truncator
 
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Channel, Delivery
-from ratusz.outbox.transports import Message as OutMessage
+from ratusz.outbox.transports import Envelope
 
 from .models import Conversation, Message
 
@@ -204,7 +204,7 @@ def on_staff_replied(sender, conversation, message, **kwargs):
 # Composing (the outbox calls this at send time) ------------------------------
 
 
-def compose(delivery: Delivery) -> OutMessage | None:
+def compose(delivery: Delivery) -> Envelope | None:
     """The notification for one delivery; None when it no longer applies."""
     _, _, pk = delivery.item.partition(":")
     message = (
@@ -261,7 +261,7 @@ def _email(delivery, conversation: Conversation, message: Message):
         headers["Auto-Submitted"] = "auto-generated"
     elif automatic:
         headers["Auto-Submitted"] = "auto-replied"
-    return OutMessage(
+    return Envelope(
         # One line, whatever a template does: no header can be smuggled in.
         subject=" ".join(subject.split()),
         text=render_to_string(f"messenger/email/{name}-body-text.txt", context),
@@ -330,7 +330,7 @@ def _sms(conversation: Conversation, message: Message):
         or not conversation.notify_consent_at
     ):
         return None
-    return OutMessage(
+    return Envelope(
         subject="",
         text=sms_text(conversation),
         url=conversation_url(conversation),
@@ -351,7 +351,7 @@ def _messenger(conversation: Conversation, message: Message):
         return None
     if not conversation.external_id:
         return None
-    return OutMessage(
+    return Envelope(
         subject="",
         text=messenger_text(conversation, message.body),
         url=conversation_url(conversation),

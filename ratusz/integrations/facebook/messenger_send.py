@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from ratusz.lib import http
 from ratusz.outbox.services import record_remote_id
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from .models import FacebookPage
 from .transport import GraphError as SendApiError
@@ -149,14 +149,14 @@ class Transport:
         self.config = FacebookPage.objects.filter(gmina=gmina).first()
         self.api: httpx.Client | None = None
 
-    def _conversation(self, message: Message):
+    def _conversation(self, message: Envelope):
         from ratusz.messenger.models import Conversation
 
         return Conversation.objects.filter(
             pk=message.extra.get("conversation"), gmina=self.gmina
         ).first()
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         if delivery.remote_id:
             # An earlier attempt reached Facebook; never send twice.
             return delivery.remote_id

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from ratusz.lib import http
 from ratusz.outbox.services import record_remote_id
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from .models import FacebookPage
 
@@ -234,7 +234,7 @@ class Transport:
         self.config = FacebookPage.objects.filter(gmina=gmina).first()
         self.api: httpx.Client | None = None
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         if delivery.remote_id:
             # An earlier attempt got as far as Facebook; never post twice.
             return delivery.remote_id
@@ -297,7 +297,7 @@ class Transport:
                 error.message = mark_token_rejected(self.config, error.message)
             raise
 
-    def _reconcile(self, config, delivery, message: Message, text: str) -> str:
+    def _reconcile(self, config, delivery, message: Envelope, text: str) -> str:
         since = (delivery.created_at or timezone.now()) - RECONCILE_MARGIN
         try:
             return find_post(self.api, config, since=since, url=message.url, text=text)

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from ratusz.lib import http
 from ratusz.outbox.services import record_remote_id
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from .models import MastodonAccount
 from .text import LIMIT, URL_LENGTH, length, status_text  # noqa: F401 (re-exported)
@@ -112,7 +112,7 @@ def find_status(api: httpx.Client, config, *, since, url: str) -> str:
     return ""
 
 
-def idempotency_key(delivery, message: Message) -> str:
+def idempotency_key(delivery, message: Envelope) -> str:
     """The same for every attempt of one article revision's post."""
     revision = (message.extra or {}).get("revision") or f"d{delivery.pk}"
     return f"ratusz-{delivery.item.replace(':', '-')}-rev-{revision}"
@@ -221,7 +221,7 @@ class Transport:
         self.config = MastodonAccount.objects.filter(gmina=gmina).first()
         self.api: httpx.Client | None = None
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         if delivery.remote_id:
             # An earlier attempt got as far as the instance; never post twice.
             return delivery.remote_id

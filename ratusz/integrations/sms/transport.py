@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ratusz.lib import http
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from .models import SmsSettings
 
@@ -215,7 +215,7 @@ class Transport:
         self.gmina = gmina
         self.api = SmsApi(gmina)
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         phone = delivery.follower.phone if delivery.follower else ""
         if not delivery.follower_id:
             # Not a follower (a messenger notification): the composer's number.

@@ -23,7 +23,7 @@ from django.utils import timezone
 from ratusz.fans.models import PushSubscription
 from ratusz.fans.planning import is_urgent
 from ratusz.lib import http
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from . import vapid
 
@@ -109,7 +109,7 @@ class Transport:
             _clients.timeout = timeout
         return client
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         subscription = delivery.push_subscription
         if subscription is None:
             raise TransportError(
@@ -177,7 +177,7 @@ class Transport:
             permanent=True,
         )
 
-    def payload(self, delivery, message: Message) -> bytes:
+    def payload(self, delivery, message: Envelope) -> bytes:
         data = {
             "title": message.subject,
             "body": message.text,

@@ -52,8 +52,8 @@ EXCLUDED = {
     "messenger-inbox-events": "Server-Sent Events stream of the inbox, not a page",
     "messenger-conversation-events": "Server-Sent Events stream, not a page",
     "messenger-availability": "POST-only switch; redirects back to the inbox",
-    "outbox-article-progress": "JSON polled by the Powiadomienia screen",
-    "outbox-article-retry": (
+    "fans-notifications-progress": "JSON polled by the Powiadomienia screen",
+    "fans-notifications-retry": (
         "POST-only; its confirmation reuses the Powiadomienia screen's layout"
     ),
     "facebook-check": "POST-only connection test; redirects to the settings",
@@ -169,8 +169,8 @@ WALKED = {
     "messenger-hours": ("gmina",),
     "messenger-stats": ("gmina",),
     "messenger-conversation": ("conversation",),
-    "outbox-article": ("article",),
-    "outbox-article-preview": ("article",),
+    "fans-notifications": ("article",),
+    "fans-notifications-preview": ("article",),
     "fans-settings-index": (),
     "fans-settings": ("gmina",),
     "sms-settings-index": (),

@@ -1,4 +1,5 @@
-"""Every role against every outbox view of gmina A's article, GET and POST.
+"""Every role against every view of gmina A's article's "Powiadomienia" screen,
+GET and POST.
 
 Outcomes: "ok" 200; "login" redirect to the login page; "denied" Wagtail's
 "no permission" redirect to the dashboard; 404. For the retry POSTs the
@@ -61,9 +62,9 @@ class AccessMatrixTestCase(BaseTestCase):
     def check_get(self, role, view):
         self.login(role)
         name = {
-            "panel": "outbox-article",
-            "progress": "outbox-article-progress",
-            "preview": "outbox-article-preview",
+            "panel": "fans-notifications",
+            "progress": "fans-notifications-progress",
+            "preview": "fans-notifications-preview",
         }[view]
         response = self.client.get(self.url(name))
         self.assert_outcome(response, EXPECTED[role][view])
@@ -89,13 +90,13 @@ class AccessMatrixTestCase(BaseTestCase):
         self.login(role)
         state = "failed" if view == "retry_failed" else "unknown"
         response = self.client.post(
-            self.url("outbox-article-retry"), {"state": state, "confirm": "yes"}
+            self.url("fans-notifications-retry"), {"state": state, "confirm": "yes"}
         )
         row = self.failed if view == "retry_failed" else self.unknown
         row.refresh_from_db()
         if EXPECTED[role][view] == "applied":
             self.assertEqual(row.state, State.PENDING)
-            self.assertRedirects(response, self.url("outbox-article"))
+            self.assertRedirects(response, self.url("fans-notifications"))
         else:
             self.assertEqual(row.state, state)
             self.assert_outcome(response, REFUSAL[role])

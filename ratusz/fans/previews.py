@@ -1,9 +1,11 @@
 """What an article will look like on each channel, before it is published.
 
-The editor's preview and the live counters in the edit form use these. The
-texts follow what the composers send: `ratusz.fans.messages` for e-mail, push
-and SMS; for Facebook and Mastodon the editor's text (or the lead) with the
-article's link added by the network integration.
+The editor's preview uses these. The texts follow what the composers send:
+`messages` for e-mail, push and SMS; for Facebook and Mastodon the editor's
+text (or the lead) with the article's link added by the network integration.
+How long a text is on SMS and Mastodon is each network's own rule, which it
+registers (`registry.register_text_counter`): one rule for the preview and
+the transport.
 """
 
 from __future__ import annotations
@@ -13,16 +15,9 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
-from ratusz.fans.messages import sms_text
-from ratusz.fans.planning import is_urgent
-from ratusz.integrations.mastodon import text as mastodon_text
-from ratusz.integrations.sms.gsm import SmsCount
-from ratusz.integrations.sms.gsm import count as sms_length
-
-# One counting rule for the preview and the transport (verified sources there).
-MASTODON_LIMIT = mastodon_text.LIMIT
-MASTODON_URL_LENGTH = mastodon_text.URL_LENGTH
-mastodon_length = mastodon_text.length
+from .messages import sms_text
+from .planning import is_urgent
+from .registry import text_counter
 
 
 def mastodon_status(text: str, url: str) -> str:
@@ -40,7 +35,8 @@ class ChannelPreview:
     text: str = ""
     url: str = ""
     notes: list[str] = field(default_factory=list)
-    sms: SmsCount | None = None
+    # The SMS parts the text costs (encoding, length, segments, per_segment).
+    sms: tuple | None = None
     length: int | None = None
     limit: int | None = None
 
@@ -90,6 +86,7 @@ def article_previews(article, gmina) -> list[ChannelPreview]:
         )
     )
 
+    sms_counter = text_counter("sms")
     urgent = is_urgent(article)
     sms = article.sms_text or (sms_text(article.title, url) if urgent else "")
     sms_reason = silent or (
@@ -104,7 +101,7 @@ def article_previews(article, gmina) -> list[ChannelPreview]:
             not sms_reason,
             sms_reason,
             text=sms,
-            sms=sms_length(sms),
+            sms=sms_counter.count(sms) if sms_counter else None,
         )
     )
 
@@ -125,6 +122,7 @@ def article_previews(article, gmina) -> list[ChannelPreview]:
         part for part in (article.title, lead) if part
     )
     status = mastodon_status(mastodon, url)
+    mastodon_counter = text_counter("mastodon")
     previews.append(
         ChannelPreview(
             "mastodon",
@@ -132,8 +130,8 @@ def article_previews(article, gmina) -> list[ChannelPreview]:
             not silent,
             silent,
             text=status,
-            length=mastodon_length(status),
-            limit=MASTODON_LIMIT,
+            length=mastodon_counter.count(status) if mastodon_counter else None,
+            limit=mastodon_counter.limit if mastodon_counter else None,
             notes=["Wysyłany tylko, gdy gmina połączyła konto w Mastodonie."],
         )
     )

@@ -1,4 +1,9 @@
-"""The editor's view of an article's deliveries: progress, problems, retry.
+"""The article's "Powiadomienia" screen: what fans planned for it, its progress,
+problems and retry, and the preview on each channel.
+
+The rows are the outbox's (`outbox.services.progress`, `retry`,
+`paused_channels`); which rows belong to the article, and what it says to
+followers, is this app's.
 
 Who sees what (decided for the fans issue):
 - administrators and editors of the article's gmina (and superusers) see
@@ -22,12 +27,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ratusz.fans.planning import article_item, digest_readers
 from ratusz.gminas.models import Gmina, Membership
+from ratusz.outbox import registry
+from ratusz.outbox import services as outbox
+from ratusz.outbox.models import Channel, Delivery
 from ratusz.website.models import ArticlePage
 
-from . import services
-from .models import Channel, Delivery
+from .planning import article_item, digest_readers
 from .previews import article_previews
 
 State = Delivery.State
@@ -38,12 +44,6 @@ PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
 FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
 # Staff read times as the gmina lives them, whatever the server's zone.
 WARSAW = ZoneInfo("Europe/Warsaw")
-# Where an administrator connects each channel: (admin URL name, menu entry).
-CHANNEL_SETTINGS = {
-    Channel.FACEBOOK: ("facebook-settings", "Facebook"),
-    Channel.MASTODON: ("mastodon-settings", "Mastodon"),
-    Channel.SMS: ("sms-settings", "SMS (SMSAPI)"),
-}
 
 
 def _gmina_of(page) -> Gmina | None:
@@ -98,13 +98,13 @@ def _paused(gmina, summary) -> list:
     """Open breakers of the channels this article uses."""
     return [
         breaker
-        for breaker in services.paused_channels(gmina)
+        for breaker in outbox.paused_channels(gmina)
         if summary["channels"].get(breaker.channel, {}).get("total")
     ]
 
 
 def _summary(deliveries) -> dict:
-    counts = services.progress(deliveries)
+    counts = outbox.progress(deliveries)
     channels = {}
     for channel in Channel:
         states = {
@@ -175,15 +175,16 @@ def status_text(page, gmina, summary) -> str:
 def unconnected(gmina) -> list[dict]:
     """'Facebook: nie połączono – Ustawienia → Facebook', with the link."""
     labels = dict(Channel.choices)
+    connections = registry.connections()
     result = []
-    for channel in services.unconnected_channels(gmina):
-        url_name, menu = CHANNEL_SETTINGS[channel]
+    for channel in outbox.unconnected_channels(gmina):
+        connection = connections[channel]
         result.append(
             {
                 "channel": channel,
                 "label": labels[channel],
-                "menu": f"Ustawienia → {menu}",
-                "url": reverse(url_name, args=[gmina.pk]),
+                "menu": f"Ustawienia → {connection.settings_menu}",
+                "url": reverse(connection.settings_url, args=[gmina.pk]),
             }
         )
     return result
@@ -273,7 +274,7 @@ def article(request, page_id):
         ]
     return render(
         request,
-        "outbox/article.html",
+        "fans/admin/notifications.html",
         {
             "page": page,
             "gmina": gmina,
@@ -315,7 +316,7 @@ def retry(request, page_id):
         channel and channel not in Channel.values
     ):
         messages.error(request, "Nieprawidłowe żądanie ponowienia wysyłki.")
-        return redirect("outbox-article", page.pk)
+        return redirect("fans-notifications", page.pk)
     rows = _deliveries(page, gmina).filter(state=state)
     if channel:
         rows = rows.filter(channel=channel)
@@ -323,16 +324,16 @@ def retry(request, page_id):
         # These may have reached people already: ask before sending again.
         return render(
             request,
-            "outbox/retry_unknown_confirm.html",
+            "fans/admin/notifications_retry_unknown.html",
             {"page": page, "count": rows.count(), "channel": channel},
         )
     with transaction.atomic():
-        count = services.retry(rows)
+        count = outbox.retry(rows)
     if count:
         messages.success(request, f"Ponowiono wysyłkę: {count}.")
     else:
         messages.info(request, "Nie było czego ponawiać.")
-    return redirect("outbox-article", page.pk)
+    return redirect("fans-notifications", page.pk)
 
 
 @require_GET
@@ -341,7 +342,7 @@ def preview(request, page_id):
     draft = page.get_latest_revision_as_object()
     return render(
         request,
-        "outbox/preview.html",
+        "fans/admin/notifications_preview.html",
         {
             "page": page,
             "draft": draft,

@@ -1,4 +1,4 @@
-"""The outbox in the article editor: the "Powiadomienia" button, the counters."""
+"""Notifications in the article editor: the "Powiadomienia" button, the counters."""
 
 from django.contrib import messages
 from django.contrib.messages.middleware import MessageMiddleware
@@ -22,7 +22,7 @@ class EditorTestCase(BaseTestCase):
             response = self.edit(article, user)
             self.assertEqual(response.status_code, 200)
             self.assertContains(
-                response, f'href="{reverse("outbox-article", args=[article.pk])}"'
+                response, f'href="{reverse("fans-notifications", args=[article.pk])}"'
             )
             self.assertContains(response, "Powiadomienia")
 
@@ -49,7 +49,7 @@ class LinksToTheScreenTestCase(BaseTestCase):
         index = article.get_parent()
         response = self.client.get(reverse("wagtailadmin_explore", args=[index.pk]))
         self.assertEqual(response.status_code, 200)
-        url = reverse("outbox-article", args=[article.pk])
+        url = reverse("fans-notifications", args=[article.pk])
         # In the row, beside the title: not only inside the "⋯" menu.
         self.assertContains(response, 'aria-label="Powiadomienia: Zebranie"')
         self.assertContains(response, f'href="{url}"')
@@ -71,7 +71,7 @@ class LinksToTheScreenTestCase(BaseTestCase):
 
     def test_the_published_message_links_to_the_deliveries(self):
         article = make_article(self.gmina, "Zebranie")
-        url = reverse("outbox-article", args=[article.pk])
+        url = reverse("fans-notifications", args=[article.pk])
         (text,) = self.publish_message(article, {"action-publish": "1"})
         self.assertIn("została opublikowana", text)
         self.assertIn("Zobacz na żywo", text)

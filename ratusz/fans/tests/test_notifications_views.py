@@ -37,9 +37,9 @@ class ArticleDeliveriesTestCase(BaseTestCase):
         )
 
     def setUp(self):
-        self.panel = reverse("outbox-article", args=[self.article.pk])
-        self.progress = reverse("outbox-article-progress", args=[self.article.pk])
-        self.retry_url = reverse("outbox-article-retry", args=[self.article.pk])
+        self.panel = reverse("fans-notifications", args=[self.article.pk])
+        self.progress = reverse("fans-notifications-progress", args=[self.article.pk])
+        self.retry_url = reverse("fans-notifications-retry", args=[self.article.pk])
 
     def row(self, channel, recipient, state, **fields):
         return Delivery.objects.create(
@@ -191,10 +191,11 @@ class PanelTestCase(ArticleDeliveriesTestCase):
     def test_it_needs_an_article(self):
         self.client.force_login(self.alice)
         home = self.gmina.site.root_page
-        url = reverse("outbox-article", args=[home.pk])
+        url = reverse("fans-notifications", args=[home.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual(
-            self.client.get(reverse("outbox-article", args=[999999])).status_code, 404
+            self.client.get(reverse("fans-notifications", args=[999999])).status_code,
+            404,
         )
 
     def test_it_counts_only_this_articles_rows(self):
@@ -407,17 +408,17 @@ class FailuresShownTestCase(ArticleDeliveriesTestCase):
         draft.refresh_from_db()
         self.assertFalse(draft.live)
         self.client.force_login(self.alice)
-        url = reverse("outbox-article", args=[draft.pk])
+        url = reverse("fans-notifications", args=[draft.pk])
         response = self.client.get(url)
         self.assertContains(response, "Zaplanowano na 1.06.2030, 10:30.")
         self.assertNotContains(response, "Wysyłka zakończona")
-        data = self.client.get(reverse("outbox-article-progress", args=[draft.pk]))
+        data = self.client.get(reverse("fans-notifications-progress", args=[draft.pk]))
         self.assertIn("Zaplanowano na 1.06.2030, 10:30.", data.json()["status"])
 
     def test_a_draft_says_nothing_is_sent_before_publishing(self):
         draft = make_article(self.gmina, "Szkic", publish=False)
         self.client.force_login(self.alice)
-        response = self.client.get(reverse("outbox-article", args=[draft.pk]))
+        response = self.client.get(reverse("fans-notifications", args=[draft.pk]))
         self.assertContains(response, "Artykuł nie jest opublikowany")
         self.assertNotContains(response, "Wysyłka zakończona")
 
@@ -444,7 +445,7 @@ class FailuresShownTestCase(ArticleDeliveriesTestCase):
         )
         article = make_article(self.gmina, "Zebranie sołeckie")
         self.client.force_login(self.alice)
-        response = self.client.get(reverse("outbox-article", args=[article.pk]))
+        response = self.client.get(reverse("fans-notifications", args=[article.pk]))
         self.assertContains(response, "w najbliższym podsumowaniu")
         self.assertNotContains(response, "Żaden obserwujący")
 

@@ -1,15 +1,21 @@
-"""Previews per channel before publishing, and how long SMS and Mastodon posts are."""
+"""Previews per channel before publishing, and how long SMS and Mastodon posts are.
+
+The lengths are the networks' own rules, registered by their integrations
+(`fans.registry`); these tests read them through the registry.
+"""
+
+from unittest import mock
 
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from ratusz.outbox.previews import (
-    MASTODON_LIMIT,
-    article_previews,
-    mastodon_length,
-    mastodon_status,
-)
+from ratusz.fans import registry
+from ratusz.fans.previews import article_previews, mastodon_status
+from ratusz.fans.registry import text_counter
 from ratusz.test import BaseTestCase, make_article, make_category
+
+MASTODON_LIMIT = text_counter("mastodon").limit
+mastodon_length = text_counter("mastodon").count
 
 
 class MastodonLengthTestCase(SimpleTestCase):
@@ -33,7 +39,7 @@ class MastodonLengthTestCase(SimpleTestCase):
 class PreviewTestCase(BaseTestCase):
     def preview(self, article, user=None):
         self.client.force_login(user or self.alice)
-        return self.client.get(reverse("outbox-article-preview", args=[article.pk]))
+        return self.client.get(reverse("fans-notifications-preview", args=[article.pk]))
 
     def by_channel(self, article):
         return {p.channel: p for p in article_previews(article, self.gmina)}
@@ -139,3 +145,15 @@ class PreviewTestCase(BaseTestCase):
     def test_it_checks_ownership(self):
         article = make_article(self.gmina, "Zebranie")
         self.assertEqual(self.preview(article, self.charlie).status_code, 404)
+
+    def test_a_network_without_a_counter_shows_the_text_without_lengths(self):
+        article = make_article(self.gmina, "Zebranie", sms_text="Zebranie o 18")
+        with mock.patch.dict(registry._counters, clear=True):
+            previews = self.by_channel(article)
+            response = self.preview(article)
+        self.assertEqual(previews["sms"].text, "Zebranie o 18")
+        self.assertIsNone(previews["sms"].sms)
+        self.assertIsNone(previews["mastodon"].limit)
+        self.assertFalse(previews["mastodon"].too_long)
+        self.assertContains(response, "Zebranie o 18")
+        self.assertNotContains(response, "Długość:")

@@ -1,6 +1,8 @@
-"""Admin wiring of the outbox: the article's "Powiadomienia" screen (linked
-from the editor's header, the page list and the message after publishing) and
-the live counters under the SMS and Mastodon fields of the edit form."""
+"""Admin wiring of the article's "Powiadomienia" screen (linked from the
+editor's header, the page list and the message after publishing) and the live
+counters under the SMS and Mastodon fields of the edit form.
+
+Imported by `wagtail_hooks` (Wagtail loads only that module of an app)."""
 
 from django.contrib import messages
 from django.templatetags.static import static
@@ -12,12 +14,12 @@ from wagtail.admin.widgets.button import Button, ListingButton
 
 from ratusz.website.models import ArticlePage
 
-from . import urls
+from . import notifications_urls
 
 
 @hooks.register("register_admin_urls")
-def register_outbox_urls():
-    return [path("powiadomienia/", include(urls))]
+def register_notifications_urls():
+    return [path("powiadomienia/", include(notifications_urls))]
 
 
 @hooks.register("register_page_header_buttons")
@@ -26,7 +28,7 @@ def deliveries_button(page, user, view_name, next_url=None):
     if page.specific_class is ArticlePage and page.pk:
         yield Button(
             "Powiadomienia",
-            reverse("outbox-article", args=[page.pk]),
+            reverse("fans-notifications", args=[page.pk]),
             icon_name="mail",
             priority=62,
         )
@@ -38,7 +40,7 @@ def deliveries_listing_button(page, user, next_url=None):
     if page.specific_class is ArticlePage:
         yield ListingButton(
             "Powiadomienia",
-            reverse("outbox-article", args=[page.pk]),
+            reverse("fans-notifications", args=[page.pk]),
             icon_name="mail",
             attrs={"aria-label": f"Powiadomienia: {page.get_admin_display_title()}"},
             priority=15,
@@ -61,7 +63,7 @@ def link_publish_message(request, page):
     message = queued[-1]
     button = format_html(
         '<a href="{}" class="button button-small button-secondary">{}</a>',
-        reverse("outbox-article", args=[page.pk]),
+        reverse("fans-notifications", args=[page.pk]),
         "Powiadomienia – stan wysyłki",
     )
     text = str(message.message)

@@ -1,4 +1,4 @@
-"""The outbox screens in a real chromium: the live counters in the article
+"""The "Powiadomienia" screens in a real chromium: the live counters in the article
 editor, the live progress of a send, and axe on what this app adds."""
 
 import re
@@ -11,7 +11,6 @@ from ratusz.gminas import services as gmina_services
 from ratusz.gminas.models import Membership
 from ratusz.outbox.models import Channel, Delivery
 from ratusz.test import make_article, make_gmina, make_user
-from ratusz.website.tests.browser import conftest as browser_fixtures
 from ratusz.website.tests.browser.helpers import (
     AXE_TAGS,
     _axe,
@@ -19,12 +18,7 @@ from ratusz.website.tests.browser.helpers import (
     describe_violations,
 )
 
-# The website's browser fixtures: Debian's chromium, a fresh context per test,
-# a page that records console errors.
-browser = browser_fixtures.browser
-context = browser_fixtures.context
-page = browser_fixtures.page
-
+# browser, context and page: the website's browser fixtures (conftest.py).
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -68,6 +68,19 @@ class PreviewTestCase(BaseTestCase):
         self.assertContains(response, "Długość: 54 z 500 znaków")
         self.assertContains(response, article.get_full_url())
 
+    def test_the_sms_length_is_said_in_polish_plural(self):
+        for text, said in (
+            ("A", "Długość: 1 znak,"),
+            ("A" * 22, "Długość: 22 znaki,"),
+            ("A" * 25, "Długość: 25 znaków,"),
+            ("A" * 112, "Długość: 112 znaków,"),
+        ):
+            with self.subTest(said):
+                article = make_article(
+                    self.gmina, f"Zebranie {len(text)}", sms_text=text
+                )
+                self.assertContains(self.preview(article), said)
+
     def test_it_previews_the_latest_draft(self):
         article = make_article(self.gmina, "Stary tytuł")
         article.title = "Nowy tytuł w szkicu"

@@ -9,18 +9,14 @@ class MessengerConfig(AppConfig):
 
     def ready(self):
         from ratusz.outbox import services as outbox_services
-        from ratusz.outbox import transports as outbox_transports
 
         from . import notifications, signals
 
         # Notifications to residents go through the outbox: composer of the
-        # "message:<id>" items and the Messenger (Send API) channel.
+        # "message:<id>" items. The transport of the Messenger channel is
+        # the facebook integration's (FacebookConfig.ready).
         outbox_services.COMPOSERS.setdefault(
             notifications.ITEM_KIND, "ratusz.messenger.notifications.compose"
-        )
-        outbox_transports.TRANSPORTS.setdefault(
-            notifications.MESSENGER_CHANNEL,
-            "ratusz.integrations.facebook.messenger_send.Transport",
         )
         signals.resident_wrote.connect(
             notifications.on_resident_wrote, dispatch_uid="messenger-notify-new"

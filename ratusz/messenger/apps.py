@@ -8,9 +8,11 @@ class MessengerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here: these modules import models, which are not loaded
+        # yet when apps.py is.
         from ratusz.outbox import services as outbox_services
 
-        from . import notifications, signals
+        from . import hours, notifications, signals
 
         # Notifications to residents go through the outbox: composer of the
         # "message:<id>" items. The transport of the Messenger channel is
@@ -25,8 +27,6 @@ class MessengerConfig(AppConfig):
             notifications.on_staff_replied, dispatch_uid="messenger-notify-reply"
         )
         # Outside office hours: one automatic reply per closed period.
-        from . import hours
-
         signals.resident_wrote.connect(
             hours.on_resident_wrote, dispatch_uid="messenger-auto-reply"
         )

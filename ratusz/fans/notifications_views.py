@@ -33,14 +33,13 @@ from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Channel, Delivery
 from ratusz.website.models import ArticlePage
 
-from .planning import article_item, digest_readers
+from .planning import PAGE_CHANNELS, article_item, digest_readers
 from .previews import article_previews
 
 State = Delivery.State
 READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
 # Rows listed under "problems"; the rest are counted, not shown.
 PROBLEMS_SHOWN = 200
-PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
 FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
 # Staff read times as the gmina lives them, whatever the server's zone.
 WARSAW = ZoneInfo("Europe/Warsaw")

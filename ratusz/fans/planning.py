@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
-
+from ratusz.outbox import registry
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Channel, Delivery
 
@@ -99,13 +98,10 @@ def digest_readers(article, gmina) -> int:
     return followers.with_email().filter(email_rhythm=Rhythm.DAILY).count()
 
 
-# Networks where the gmina posts once to its own page or account:
-# channel → dotted path of `is_configured(gmina) -> bool`. Each integration
-# adds itself when it exists.
-PAGE_CHANNELS: dict[str, str] = {
-    "facebook": "ratusz.integrations.facebook.models.is_configured",
-    "mastodon": "ratusz.integrations.mastodon.models.is_configured",
-}
+# Networks where the gmina posts once to its own page or account; whether a
+# gmina connected one is the network's answer (outbox.registry.connections,
+# registered in its AppConfig.ready).
+PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
 
 
 def page_channel_posts(gmina, article):
@@ -114,8 +110,10 @@ def page_channel_posts(gmina, article):
         Channel.FACEBOOK: article.facebook_text,
         Channel.MASTODON: article.mastodon_text,
     }
-    for channel, path in PAGE_CHANNELS.items():
-        if import_string(path)(gmina):
+    connections = registry.connections()
+    for channel in PAGE_CHANNELS:
+        connection = connections.get(channel)
+        if connection is not None and connection.is_connected(gmina):
             payload = {"revision": article.live_revision_id}
             if texts.get(channel):
                 payload["text"] = texts[channel]

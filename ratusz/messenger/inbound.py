@@ -52,7 +52,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from ratusz.gminas.models import Gmina
 from ratusz.integrations.email import inbound as email_inbound
 
-from . import notifications, services
+from . import networks, notifications, services
 from .models import MAX_MESSAGE_CHARS, Conversation, InboundEvent, Message
 
 logger = logging.getLogger(__name__)
@@ -416,31 +416,28 @@ def facebook_text(event: dict) -> str:
 
 
 def _facebook(event: InboundEvent) -> str:
-    from ratusz.integrations.facebook.models import FacebookPage
-
     data = json.loads(event.payload)
     page_id, messaging = str(data.get("page_id") or ""), data.get("event") or {}
+    facebook = networks.network(Conversation.Source.FACEBOOK)
+    if facebook is None:
+        raise Unprocessable("Integracja z Facebookiem nie jest zainstalowana.")
     # Exactly one gmina, or nobody: a Page id matching several gminas (rows
     # saved before ids were unique) must not pick one of them.
-    configs = (
-        list(FacebookPage.objects.filter(page_id=page_id).select_related("gmina")[:2])
-        if page_id
-        else []
-    )
-    if len(configs) != 1:
+    owners = facebook.page_owners(page_id) if page_id else []
+    if len(owners) != 1:
         logger.warning(
             "Messenger event %s for page %r refused: %s gminas have that page",
             event.external_id,
             page_id,
-            len(configs) or "no",
+            len(owners) or "no",
         )
-        if configs:
+        if owners:
             raise Unprocessable(
                 f"Strona o identyfikatorze {page_id} jest przypisana do kilku gmin; "
                 "wiadomość nie została nikomu przekazana."
             )
         raise Unprocessable(f"Żadna gmina nie ma strony o identyfikatorze {page_id}.")
-    gmina = configs[0].gmina
+    gmina = owners[0]
     event.gmina = gmina
     psid = str((messaging.get("sender") or {}).get("id") or "")
     message = messaging.get("message") or {}

@@ -14,7 +14,7 @@ Three moments (two receivers of `messenger.signals`, one call from `hours`):
   e-mail lands in the same conversation; the Message-ID is signed, see
   `message_id`), SMS (a short note with the link; only with SMS
   consent) or, for conversations that came from Facebook, the Messenger Send
-  API (`integrations.facebook.messenger_send`).
+  API (`integrations.facebook.transport.ReplyTransport`).
 
 Each is one `outbox.Delivery` (item `message:<id>`, recipient
 `conversation:<id>`), planned in the transaction that stored the message:

@@ -133,7 +133,7 @@ class SmsApi:
                 _("SMSAPI jest chwilowo niedostępne (HTTP %(status)d).")
                 % {"status": status},
                 permanent=False,
-                retry_after=_retry_after(response),
+                retry_after=http.retry_after(response),
             )
         if status in (401, 403):
             raise self._token_refused()
@@ -185,7 +185,7 @@ class SmsApi:
             _("SMSAPI zwróciło błąd %(code)s: %(detail)s")
             % {"code": code, "detail": detail},
             permanent=not transient,
-            retry_after=_retry_after(response),
+            retry_after=http.retry_after(response),
         )
 
     def _token_refused(self) -> TransportError:
@@ -201,11 +201,6 @@ class SmsApi:
         if self._client is not None:
             self._client.close()
             self._client = None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
-    return float(value) if value.isdigit() else None
 
 
 class Transport:

@@ -11,14 +11,12 @@ import base64
 import binascii
 import json
 import threading
-from email.utils import parsedate_to_datetime
 
 import http_ece
 import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils import timezone
 
 from ratusz.fans.models import PushSubscription
 from ratusz.fans.planning import is_urgent
@@ -66,22 +64,6 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
         raise TransportError(
             "Subskrypcja ma nieprawidłowy klucz przeglądarki.", permanent=True
         ) from error
-
-
-def retry_after(response: httpx.Response) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - timezone.now()).total_seconds())
 
 
 def _reason(response: httpx.Response) -> str:
@@ -164,7 +146,7 @@ class Transport:
                 f"Usługa powiadomień jest chwilowo niedostępna lub przeciążona "
                 f"({status}){_reason(response)}.",
                 permanent=False,
-                retry_after=retry_after(response),
+                retry_after=http.retry_after(response),
             )
         if status in (401, 403):
             problem = "odrzuciła podpis VAPID – sprawdź klucze VAPID"

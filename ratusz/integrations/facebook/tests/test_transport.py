@@ -6,8 +6,10 @@ from datetime import timedelta
 from django.test import override_settings
 from django.utils import timezone
 
+from ratusz.integrations.facebook import graph
 from ratusz.integrations.facebook.models import FacebookPage, is_configured
-from ratusz.integrations.facebook.transport import Transport
+from ratusz.integrations.facebook.transport import PAGE_POSTS, Transport
+from ratusz.lib import http
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.outbox.transports import Envelope, TransportError
@@ -344,13 +346,12 @@ class ReconcileTests(FacebookTestCase):
     def test_the_fake_rejects_unknown_fields_like_facebook(self):
         article = make_article(self.gmina, "Pole", lead="Treść.")
         self.lose_the_answer(article)
-        from ratusz.integrations.facebook import transport as fb
-
         with self.assertRaises(TransportError) as raised:
-            fb.call(
-                fb.http.client(),
+            graph.call(
+                http.client(),
                 "GET",
                 f"{self.api.page_id}/feed",
+                PAGE_POSTS,
                 params={"fields": "id,nonexistent", "access_token": self.api.token},
             )
         self.assertTrue(raised.exception.permanent)

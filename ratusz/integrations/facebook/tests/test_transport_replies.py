@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from django.template.loader import render_to_string
 
-from ratusz.integrations.facebook.messenger_send import messenger_window
 from ratusz.integrations.facebook.models import FacebookPage
+from ratusz.integrations.facebook.transport import reply_window
 from ratusz.messenger import services
 from ratusz.messenger.models import Conversation, Message, OfficeHours
 from ratusz.outbox import services as outbox
@@ -15,7 +15,7 @@ from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase
 
 from .fake_graph import expired_token_error, graph_error
-from .fake_messenger import rate_limit_613, use_fake_messenger
+from .fake_send_api import rate_limit_613, use_fake_send_api
 
 PSID = "2468013579"
 START = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ State = Delivery.State
 class SendTestCase(BaseTestCase):
     def setUp(self):
         super().setUp()
-        self.server = use_fake_messenger(self)
+        self.server = use_fake_send_api(self)
         self.api = self.server.api
         self.config = FacebookPage.objects.create(
             gmina=self.gmina, page_id=self.api.page_id, access_token=self.api.token
@@ -86,19 +86,19 @@ class WindowTests(SendTestCase):
     def test_the_window_function(self):
         c = self.conversation
         self.assertEqual(
-            messenger_window(c, START + timedelta(hours=22)),
+            reply_window(c, START + timedelta(hours=22)),
             (START + timedelta(hours=24), "standard"),
         )
         self.assertEqual(
-            messenger_window(c, START + timedelta(hours=24)),
+            reply_window(c, START + timedelta(hours=24)),
             (START + timedelta(days=7), "human_agent"),
         )
         self.assertEqual(
-            messenger_window(c, START + timedelta(days=8)),
+            reply_window(c, START + timedelta(days=8)),
             (START + timedelta(days=7), "closed"),
         )
         c.last_resident_message_at = None
-        self.assertEqual(messenger_window(c, START), (None, "closed"))
+        self.assertEqual(reply_window(c, START), (None, "closed"))
 
     def test_a_resident_message_reopens_the_window(self):
         with time_machine.travel(START + timedelta(days=10), tick=True):

@@ -20,7 +20,7 @@ from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase, make_gmina
 
-from .fake_messenger import FakeMessengerServer
+from .fake_send_api import FakeSendApiServer
 
 SECRET = "app-secret-for-tests"
 VERIFY = "verify-token-for-tests"
@@ -284,7 +284,7 @@ class PagesSavedBeforeIdsWereUniqueTests(TransactionTestCase):
 
 class EndToEndTests(WebhookTestCase):
     def test_a_staff_reply_reaches_the_send_api(self):
-        server = FakeMessengerServer().__enter__()
+        server = FakeSendApiServer().__enter__()
         self.addCleanup(server.__exit__, None, None, None)
         api = server.api
         from datetime import UTC, datetime

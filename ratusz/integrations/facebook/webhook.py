@@ -1,4 +1,4 @@
-"""The Messenger webhook: Facebook tells us about messages to a gmina's Page.
+"""Facebook's webhook (inbound): Messenger messages to a gmina's Page.
 
 GET: the subscription handshake — `hub.mode=subscribe` and
 `hub.verify_token` equal to `settings.FACEBOOK_VERIFY_TOKEN` → the
@@ -24,6 +24,8 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from ratusz.messenger.inbound import store_facebook
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,5 @@ def webhook(request):
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return HttpResponse("Nieprawidłowy JSON.", status=400)
-    from ratusz.messenger.inbound import store_facebook
-
     store_facebook(payload)
     return HttpResponse("EVENT_RECEIVED", content_type="text/plain")

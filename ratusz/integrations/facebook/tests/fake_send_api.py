@@ -29,7 +29,7 @@ from django.test import override_settings
 
 from .fake_graph import JsonApiServer, expired_token_error, graph_error
 
-__all__ = ["FakeMessengerServer", "FakeSendApi", "rate_limit_613"]
+__all__ = ["FakeSendApiServer", "FakeSendApi", "rate_limit_613"]
 
 MESSAGING_TYPES = {"RESPONSE", "UPDATE", "MESSAGE_TAG"}
 TAGS = {
@@ -150,14 +150,14 @@ class FakeSendApi:
         return 200, {"recipient_id": psid, "message_id": mid}, {}
 
 
-class FakeMessengerServer(JsonApiServer):
+class FakeSendApiServer(JsonApiServer):
     def __init__(self, api: FakeSendApi | None = None):
         super().__init__(api or FakeSendApi())
 
 
-def use_fake_messenger(testcase) -> FakeMessengerServer:
+def use_fake_send_api(testcase) -> FakeSendApiServer:
     """Start the fake for one test and point the Graph settings at it."""
-    server = FakeMessengerServer().__enter__()
+    server = FakeSendApiServer().__enter__()
     testcase.addCleanup(server.__exit__, None, None, None)
     overrides = override_settings(
         FACEBOOK_GRAPH_URL=server.url,

@@ -50,7 +50,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from ratusz.gminas.models import Gmina
-from ratusz.integrations.email import inbound as email_inbound
+from ratusz.lib import inbound_mail
 
 from . import networks, notifications, services
 from .models import MAX_MESSAGE_CHARS, Conversation, InboundEvent, Message
@@ -85,10 +85,10 @@ def _store(source: str, external_id: str, payload: str) -> InboundEvent | None:
 @transaction.atomic
 def store_email(raw: bytes, envelope_to=(), mail_from: str = "") -> InboundEvent | None:
     """Keep a raw e-mail for the worker; None for a duplicate (or too big)."""
-    if len(raw) > email_inbound.MAX_BYTES:
+    if len(raw) > inbound_mail.MAX_BYTES:
         logger.warning("inbound e-mail of %s bytes dropped: too big", len(raw))
         return None
-    found = email_inbound.message_ids(_header_value(raw, b"message-id")) or [
+    found = inbound_mail.message_ids(_header_value(raw, b"message-id")) or [
         f"<sha256-{hashlib.sha256(raw).hexdigest()}@ratusz.invalid>"
     ]
     payload = json.dumps(
@@ -302,7 +302,7 @@ def _email(event: InboundEvent) -> str:
     data = json.loads(event.payload)
     raw = base64.b64decode(data["raw"])
     envelope_to = [str(a) for a in data.get("envelope_to") or []]
-    parsed = email_inbound.parse(raw, envelope_to)
+    parsed = inbound_mail.parse(raw, envelope_to)
     if parsed.automatic:
         logger.info("inbound e-mail %s dropped: automatic", event.external_id)
         return "Pominięto: wiadomość automatyczna (autoodpowiedź, zwrotka)."

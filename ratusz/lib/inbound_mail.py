@@ -1,5 +1,9 @@
 """Inbound e-mail: what a resident wrote, and an SMTP server to receive it.
 
+A plain helper, not an integration: e-mail has no provider to adapt to (the
+outgoing side, an SMTP transport of the outbox, is `integrations/email`); the
+messenger, which owns what residents write, reads mail with it.
+
 `parse(raw)` reads a message with Python's `email` package (policy=default)
 into the parts the messenger needs: who sent it, to which addresses, which
 earlier messages it answers (In-Reply-To, References), and the new text

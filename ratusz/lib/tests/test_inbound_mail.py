@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 from django.test import SimpleTestCase
 
-from ratusz.integrations.email.inbound import (
+from ratusz.lib.inbound_mail import (
     MailServer,
     html_to_text,
     message_ids,

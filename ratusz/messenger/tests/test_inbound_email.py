@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.gminas import services as gmina_services
-from ratusz.integrations.email.tests.test_inbound import GMAIL_REPLY, THUNDERBIRD_REPLY
+from ratusz.lib.tests.test_inbound_mail import GMAIL_REPLY, THUNDERBIRD_REPLY
 from ratusz.lib.inbound_mail import MailServer
 from ratusz.messenger import inbound, notifications, services
 from ratusz.messenger.models import Attachment, Conversation, InboundEvent, Message

@@ -13,16 +13,16 @@ a reload.
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import datetime
 from datetime import time as dtime
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,12 +54,11 @@ from .models import Conversation, Holiday, Message, OfficeHours, SavedReply
 PER_PAGE = 25
 # Who may manage the gmina's saved replies.
 SAVED_REPLY_ROLES = [Membership.Role.ADMIN, Membership.Role.EDITOR]
-# An SSE stream closes after this long; EventSource reconnects on its own.
-SSE_LIFETIME = 300.0
 # A staff stream reads the database at most this often (seconds) while wake-ups
 # pour in: every resident's message wakes every open inbox of the gmina.
-SSE_SETTLE = 0.25
-SSE_KEEPALIVE = 15.0
+LIVE_SETTLE = 0.25
+# A stream's read returns at most this many messages (the next read follows).
+LIVE_BATCH = 200
 
 
 # --- access -----------------------------------------------------------------
@@ -621,26 +620,11 @@ def stats(request, gmina_id):
 # --- live updates (Server-Sent Events) ---------------------------------------------
 
 
-def _sse_headers(response):
-    response["Cache-Control"] = "private, no-store"
-    response["X-Accel-Buffering"] = "no"
-    return response
-
-
-def _last_event_id(request) -> int:
-    raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
-    return int(raw) if raw.isdigit() else 0
-
-
 def _staff_user(request):
     user = request.user
     if not user.is_authenticated or not user.is_active:
         return None
     return user if user.has_perm("wagtailadmin.access_admin") else None
-
-
-def _sse_event(event_id, data) -> str:
-    return f"id: {event_id}\ndata: {json.dumps(data)}\n\n"
 
 
 def _inbox_news(gmina_id, after_seq):
@@ -649,9 +633,44 @@ def _inbox_news(gmina_id, after_seq):
     rows = list(
         Message.objects.filter(conversation__gmina_id=gmina_id, seq__gt=after_seq)
         .order_by("seq")
-        .values_list("seq", "conversation__reference", "author", "internal")[:200]
+        .values_list("seq", "conversation__reference", "author", "internal")[
+            :LIVE_BATCH
+        ]
     )
     return rows
+
+
+def _inbox_frames(gmina_id, after_seq) -> live.News:
+    rows = _inbox_news(gmina_id, after_seq)
+    if not rows:
+        return live.News(after_seq, [])
+    last = rows[-1][0]
+    resident = sorted(
+        {ref for _seq, ref, author, _i in rows if author == Message.Author.RESIDENT}
+    )
+    frames = [live.frame({"new": resident}, event_id=last)]
+    return live.News(last, frames, more=len(rows) == LIVE_BATCH)
+
+
+def _newest_seq(gmina_id) -> int:
+    return (
+        Message.objects.filter(conversation__gmina_id=gmina_id, seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _changed(events, *, conversation_id=None) -> list[str]:
+    """A status, assignee or category change (a wake-up without a message):
+    one frame without an id."""
+    for event in events:
+        if event.get("message"):
+            continue
+        if conversation_id is None or event.get("conversation") == conversation_id:
+            return [live.frame({"changed": True})]
+    return []
 
 
 async def inbox_events(request, gmina_id):
@@ -666,113 +685,54 @@ async def inbox_events(request, gmina_id):
     )
     if not found:
         raise Http404
-    after = _last_event_id(request)
-    if after == 0:
-        after = await live.poll(
-            lambda: (
-                Message.objects.filter(
-                    conversation__gmina_id=gmina_id, seq__isnull=False
-                )
-                .order_by("-seq")
-                .values_list("seq", flat=True)
-                .first()
-                or 0
-            )
-        )
-
-    async def stream():
-        last, started, quiet = after, time.monotonic(), time.monotonic()
-        yield f"retry: 3000\nid: {last}\n\n"
-        async with live.listen(services.inbox_group(gmina_id)) as listener:
-            while time.monotonic() - started < SSE_LIFETIME:
-                rows = await live.poll(_inbox_news, gmina_id, last)
-                read_at = time.monotonic()
-                if rows:
-                    last = rows[-1][0]
-                    resident = sorted(
-                        {
-                            ref
-                            for _seq, ref, author, _i in rows
-                            if author == Message.Author.RESIDENT
-                        }
-                    )
-                    yield _sse_event(last, {"new": resident})
-                    quiet = time.monotonic()
-                events = await listener.wait_batch(
-                    min(
-                        live.poll_seconds(),
-                        max(0.05, SSE_LIFETIME - (time.monotonic() - started)),
-                    ),
-                    not_before=read_at + SSE_SETTLE,
-                )
-                if any(not event.get("message") for event in events):
-                    # A status, assignee or category change: no new id.
-                    yield f"data: {json.dumps({'changed': True})}\n\n"
-                elif time.monotonic() - quiet > SSE_KEEPALIVE:
-                    yield ": keepalive\n\n"
-                    quiet = time.monotonic()
-
-    return _sse_headers(
-        StreamingHttpResponse(stream(), content_type="text/event-stream")
+    after = live.resume_id(request) or await live.poll(_newest_seq, gmina_id)
+    frames = live.stream(
+        partial(_inbox_frames, gmina_id),
+        after=after,
+        groups=[services.inbox_group(gmina_id)],
+        lifetime=settings.MESSENGER_SSE_LIFETIME,
+        settle=LIVE_SETTLE,
+        on_wake=_changed,
     )
+    return live.response(frames)
+
+
+def _conversation_frames(pk, last) -> live.News:
+    rows = list(
+        Message.objects.filter(conversation_id=pk, pk__gt=last)
+        .order_by("pk")
+        .values_list("pk", "author")[:LIVE_BATCH]
+    )
+    if not rows:
+        return live.News(last, [])
+    last = rows[-1][0]
+    resident = sum(1 for _pk, author in rows if author == Message.Author.RESIDENT)
+    frames = [live.frame({"resident": resident}, event_id=last)]
+    return live.News(last, frames, more=len(rows) == LIVE_BATCH)
 
 
 async def conversation_events(request, pk):
     user = await live.poll(_staff_user, request)
     if user is None:
         return HttpResponse(status=403)
-    found = await live.poll(
+    gmina_id = await live.poll(
         lambda: (
             Conversation.objects.filter(pk=pk, gmina__in=Gmina.objects.for_user(user))
             .values_list("gmina_id", flat=True)
             .first()
         )
     )
-    if found is None:
+    if gmina_id is None:
         raise Http404
-    after = _last_event_id(request)
-
-    def news(last):
-        return list(
-            Message.objects.filter(conversation_id=pk, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "author")[:200]
-        )
-
-    async def stream():
-        last, started, quiet = after, time.monotonic(), time.monotonic()
-        yield "retry: 3000\n\n"
-        groups = (services.conversation_group(pk), services.inbox_group(found))
-        async with live.listen(*groups) as listener:
-            while time.monotonic() - started < SSE_LIFETIME:
-                rows = await live.poll(news, last)
-                read_at = time.monotonic()
-                if rows:
-                    last = rows[-1][0]
-                    resident = sum(
-                        1 for _pk, author in rows if author == Message.Author.RESIDENT
-                    )
-                    yield _sse_event(last, {"resident": resident})
-                    quiet = time.monotonic()
-                events = await listener.wait_batch(
-                    min(
-                        live.poll_seconds(),
-                        max(0.05, SSE_LIFETIME - (time.monotonic() - started)),
-                    ),
-                    not_before=read_at + SSE_SETTLE,
-                )
-                if any(
-                    event.get("conversation") == pk and not event.get("message")
-                    for event in events
-                ):
-                    yield f"data: {json.dumps({'changed': True})}\n\n"
-                elif time.monotonic() - quiet > SSE_KEEPALIVE:
-                    yield ": keepalive\n\n"
-                    quiet = time.monotonic()
-
-    return _sse_headers(
-        StreamingHttpResponse(stream(), content_type="text/event-stream")
+    frames = live.stream(
+        partial(_conversation_frames, pk),
+        after=live.resume_id(request),
+        groups=[services.conversation_group(pk), services.inbox_group(gmina_id)],
+        lifetime=settings.MESSENGER_SSE_LIFETIME,
+        settle=LIVE_SETTLE,
+        on_wake=partial(_changed, conversation_id=pk),
     )
+    return live.response(frames)
 
 
 def inbox_url(gmina) -> str:

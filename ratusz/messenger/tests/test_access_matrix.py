@@ -12,12 +12,12 @@ One test per cell, so a failure names its role, view and method.
 """
 
 from asgiref.sync import async_to_sync
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.messenger import admin_views, services
+from ratusz.messenger import services
 from ratusz.messenger.models import Conversation, Holiday, OfficeHours, SavedReply
 from ratusz.test import BaseTestCase
 
@@ -146,11 +146,7 @@ class AccessMatrixTests(BaseTestCase):
 
     def setUp(self):
         # Streams end at once: the test is about who gets one.
-        self._lifetime = admin_views.SSE_LIFETIME
-        admin_views.SSE_LIFETIME = 0.05
-
-    def tearDown(self):
-        admin_views.SSE_LIFETIME = self._lifetime
+        self.enterContext(override_settings(MESSENGER_SSE_LIFETIME=0.05))
 
     def login(self, role, client=None):
         client = client or self.client
@@ -169,7 +165,9 @@ class AccessMatrixTests(BaseTestCase):
             codes = {"ok": 200, "login": 403, "404": 404}
             self.assertEqual(response.status_code, codes[expected])
             if expected == "ok":
-                self.assertEqual(response["Content-Type"], "text/event-stream")
+                self.assertEqual(
+                    response["Content-Type"], "text/event-stream; charset=utf-8"
+                )
                 self.assertIn("no-store", response["Cache-Control"])
                 self.assertIn(b"retry:", drain(response))
             return

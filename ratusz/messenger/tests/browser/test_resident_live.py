@@ -32,11 +32,11 @@ def test_a_staff_reply_appears_without_a_reload(site, page):
 
     def on_request(request):
         # EventSource reconnects with Last-Event-ID; the page's own reconnect
-        # (back online) starts a new stream at ?po=<last shown id>.
+        # (back online) starts a new stream at ?after=<last shown id>.
         if "/zdarzenia/" in request.url:
             query = parse_qs(urlsplit(request.url).query)
             header = request.all_headers().get("last-event-id")
-            resumed_from.append(header or query.get("po", [None])[0])
+            resumed_from.append(header or query.get("after", [None])[0])
 
     page.on("request", on_request)
     page.goto(f"{site.url}/napisz/r/{case['token']}/")

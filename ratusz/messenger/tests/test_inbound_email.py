@@ -435,8 +435,7 @@ class ImpersonationTests(MailTestCase, ReceiveTestCase):
         old_address, old_id = self.sent["Reply-To"], self.sent["Message-ID"]
         self.client.force_login(self.alice)
         response = self.client.post(
-            reverse("messenger-conversation", args=[self.conversation.pk]),
-            {"action": "rotate_reply_token"},
+            reverse("messenger-rotate-reply-token", args=[self.conversation.pk]),
             follow=True,
         )
         self.assertContains(response, "Zmieniono adres do odpowiedzi e-mailem")
@@ -463,8 +462,7 @@ class ImpersonationTests(MailTestCase, ReceiveTestCase):
         token = self.conversation.reply_token
         self.client.force_login(self.charlie)
         response = self.client.post(
-            reverse("messenger-conversation", args=[self.conversation.pk]),
-            {"action": "rotate_reply_token"},
+            reverse("messenger-rotate-reply-token", args=[self.conversation.pk]),
         )
         self.assertEqual(response.status_code, 404)
         self.conversation.refresh_from_db()

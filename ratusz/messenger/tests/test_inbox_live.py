@@ -27,9 +27,7 @@ class StreamTests(BaseTestCase):
         services.open_conversation(self.other_gmina, body="Obca")
         url = reverse("messenger-inbox-events", args=[self.gmina.pk])
         response = self.client.get(url, headers={"last-event-id": str(first.pk)})
-        self.assertEqual(
-            response["Content-Type"], "text/event-stream; charset=utf-8"
-        )
+        self.assertEqual(response["Content-Type"], "text/event-stream; charset=utf-8")
         self.assertEqual(response["X-Accel-Buffering"], "no")
         self.assertIn("no-store", response["Cache-Control"])
         body = drain(response)

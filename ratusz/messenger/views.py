@@ -284,7 +284,7 @@ def conversation(request, token):
         limit = attachments.max_bytes() + UPLOAD_SLACK
         if not length.isdigit() or int(length) > limit:
             return _too_large(request, token)
-        request.upload_handlers.insert(0, attachments.SizeLimitUploadHandler(request))
+        request.upload_handlers.insert(0, attachments.upload_handler(request))
     return _conversation(request, token)
 
 

@@ -329,7 +329,6 @@ class Run:
                 return
             marker = secrets.token_hex(8)
             form = {
-                "action": "reply",
                 "body": f"Dzień dobry, odpowiadamy: bench-reply-{marker}",
                 "client_id": secrets.token_urlsafe(18),
                 "send_date": "",
@@ -337,7 +336,8 @@ class Run:
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
             }
             t0 = time.monotonic()
-            response = await client.post(path, data=form)
+            # The reply form's own URL (one view per action).
+            response = await client.post(f"{path}odpowiedz/", data=form)
         except (httpx.HTTPError, AttributeError) as e:
             self.error("staff reply", None, repr(e))
             return

@@ -295,15 +295,18 @@ async def app(scope, receive, send):
             for c in recent
         )
         return await respond(send, 200, f"<ul>{rows}</ul>")
-    if parts[:2] == ["admin", "rozmowy"] and len(parts) == 3 and parts[2].isdigit():
+    if parts[:2] == ["admin", "rozmowy"] and len(parts) >= 3 and parts[2].isdigit():
         conversation = STORE.by_pk.get(int(parts[2]))
         if conversation is None:
             return await respond(send, 404, "nie ma")
-        if method == "POST":
+        # The reply form posts to the conversation's /odpowiedz/ URL.
+        if method == "POST" and parts[3:] == ["odpowiedz"]:
             data = await body_of(scope, receive)
             await STORE.add(conversation, "staff", data["body"], data.get("client_id"))
-            return await respond(send, 302, headers=[(b"location", path.encode())])
-        return await respond(send, 200, FORM.format(csrf=csrf, client_id=""))
+            back = f"/admin/rozmowy/{parts[2]}/".encode()
+            return await respond(send, 302, headers=[(b"location", back)])
+        if len(parts) == 3:
+            return await respond(send, 200, FORM.format(csrf=csrf, client_id=""))
     if path == "/bench-dump/":
         rows = [
             {

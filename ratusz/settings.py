@@ -618,10 +618,13 @@ MESSENGER_REPLY_LOCALPART = os.environ.get("MESSENGER_REPLY_LOCALPART", "sprawa"
 MESSENGER_INBOX_LOCALPART = os.environ.get("MESSENGER_INBOX_LOCALPART", "napisz")
 # Raw inbound events (webhooks, e-mails) are deleted this many days after arrival.
 MESSENGER_INBOUND_RETENTION_DAYS = envint("MESSENGER_INBOUND_RETENTION_DAYS", "30")
-# Residents' attachments (photo or PDF): stored outside MEDIA_ROOT (never a
-# public URL), served only by ratusz.messenger.views after a token or staff check.
-MESSENGER_PRIVATE_DIR = Path(
-    os.environ.get("MESSENGER_PRIVATE_DIR", VAR_DIR / "private")
+# Private files (residents' attachments): stored outside MEDIA_ROOT (never a
+# public URL), served only by an app's view after its access check
+# (ratusz.lib.private_files). MESSENGER_PRIVATE_DIR is the older name.
+PRIVATE_FILES_DIR = Path(
+    os.environ.get("PRIVATE_FILES_DIR")
+    or os.environ.get("MESSENGER_PRIVATE_DIR")
+    or VAR_DIR / "private"
 )
 MESSENGER_ATTACHMENT_MAX_BYTES = envint(
     "MESSENGER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)

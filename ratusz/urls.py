@@ -12,14 +12,14 @@ from ratusz.gminas import urls as gminas_urls
 from ratusz.integrations.facebook import webhook as facebook_webhook
 from ratusz.integrations.sms import urls as sms_urls
 from ratusz.integrations.webpush import urls as webpush_urls
-from ratusz.messenger import admin_urls as messenger_admin_urls
 from ratusz.messenger import urls as messenger_urls
+from ratusz.messenger.staff import urls as messenger_staff_urls
 from ratusz.website import urls as website_urls
 
 urlpatterns = [
     path("admin/", include(gminas_admin_urls)),
     # The inbox's live streams (async; they check access themselves).
-    path("admin/", include(messenger_admin_urls.live_urlpatterns)),
+    path("admin/", include(messenger_staff_urls.live_urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenty/", include(wagtaildocs_urls)),
     path("", include(webpush_urls)),

@@ -32,6 +32,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from ratusz.lib import staff_permissions
+
 from .models import Gmina, GminaGroup, Membership
 
 Role = Membership.Role
@@ -53,21 +55,6 @@ COLLECTION_PERMISSIONS = {
                   "choose_document"],
     # With "add" only, Wagtail lets authors edit the files they uploaded.
     Role.AUTHOR: ["add_image", "choose_image", "add_document", "choose_document"],
-}  # fmt: skip
-# Global Django permissions, narrowed to the user's own gminas by
-# permissions.GminaScopedPermissionPolicy. Models without such a policy (users,
-# redirects, sites) stay with superusers: their admin lists every gmina's rows.
-MODEL_PERMISSIONS = {
-    Role.ADMIN: [
-        ("wagtailadmin", "access_admin"),
-        ("gminas", "view_gmina"), ("gminas", "change_gmina"),
-        ("gminas", "add_village"), ("gminas", "change_village"),
-        ("gminas", "delete_village"), ("gminas", "view_village"),
-        ("gminas", "add_category"), ("gminas", "change_category"),
-        ("gminas", "delete_category"), ("gminas", "view_category"),
-    ],
-    Role.EDITOR: [("wagtailadmin", "access_admin")],
-    Role.AUTHOR: [("wagtailadmin", "access_admin")],
 }  # fmt: skip
 REVIEWER_ROLES = [Role.EDITOR, Role.ADMIN]
 
@@ -143,8 +130,12 @@ def sync_groups(gmina: Gmina) -> None:
     for role in Role:
         group = _role_group(gmina, role)
         groups[role] = group
+        # Each app declares its roles' model permissions (its staff_permissions.py).
         group.permissions.set(
-            [_permission(app, codename) for app, codename in MODEL_PERMISSIONS[role]]
+            [
+                _permission(app, codename)
+                for app, codename in staff_permissions.granted(role)
+            ]
         )
         page_permissions = [
             _permission("wagtailcore", codename) for codename in PAGE_PERMISSIONS[role]

@@ -9,20 +9,29 @@ layer: `RedisPubSubChannelLayer` with `REDIS_URL` (every web process and the
 worker reach every listener), otherwise the in-memory layer, which reaches
 listeners of the same process only; listeners therefore also re-check the
 database every `POLL_SECONDS`.
+
+`stream()` is the one Server-Sent Events loop every live view uses: read
+what is new after the last id, send it, wait for a wake-up, until the
+stream's lifetime is over; `response()` wraps it with the headers that keep
+proxies and caches from holding it back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from typing import NamedTuple
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.http import StreamingHttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +40,15 @@ POLL_SECONDS = 2.0
 # re-check only covers a wake-up lost on the way, and can be rare.
 POLL_SECONDS_SHARED_LAYER = 10.0
 _GROUP_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# A comment line every this many quiet seconds keeps proxies from closing an
+# idle stream.
+KEEPALIVE_SECONDS = 15.0
+KEEPALIVE = ": keep-alive\n\n"
+# How long EventSource waits before it reconnects after a stream ends.
+RETRY_MS = 3000
+# The query parameter a page's first connection resumes from (a reconnection
+# sends the Last-Event-ID header, which wins).
+RESUME_PARAMETER = "after"
 
 
 def group_name(*parts) -> str:
@@ -185,3 +203,94 @@ async def listen(*groups: str):
                 await layer.group_discard(group, channel)
             except Exception:
                 logger.debug("group_discard failed", exc_info=True)
+
+
+# --- Server-Sent Events ---------------------------------------------------------
+
+
+class News(NamedTuple):
+    """What a stream's `read(after)` found."""
+
+    last_id: int  # the id to resume from next
+    frames: list[str]  # SSE frames to send (see `frame`)
+    more: bool = False  # a full batch: read again without waiting
+
+
+def frame(data, *, event_id: int | None = None) -> str:
+    """One SSE message: JSON `data`, with an id the browser resumes from."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def resume_id(request) -> int:
+    """The id a stream starts after: the Last-Event-ID header (EventSource's
+    reconnection), else `?after=` (the page's first connection), else 0."""
+    for raw in (
+        request.headers.get("Last-Event-ID"),
+        request.GET.get(RESUME_PARAMETER),
+    ):
+        # A bigint at most; "²".isdigit() is true but int() refuses it.
+        if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
+            return int(raw)
+    return 0
+
+
+async def stream(
+    read: Callable[[int], News],
+    *,
+    after: int,
+    groups: Iterable[str],
+    lifetime: float,
+    settle: float = 0.0,
+    on_wake: Callable[[list[dict]], list[str]] | None = None,
+) -> AsyncIterator[str]:
+    """The SSE loop of every live view.
+
+    1. Send the reconnection delay and the starting id (a reconnection
+       before any message resumes from there).
+    2. `read(after)` through `poll` and send its frames; read again at once
+       while it says there is more.
+    3. End once `lifetime` seconds are over; the browser reconnects with
+       Last-Event-ID, so nothing is lost between two connections.
+    4. Send a keep-alive after `KEEPALIVE_SECONDS` without a frame.
+    5. Wait for wake-ups on `groups`, or `poll_seconds()`; a busy group is
+       read at most every `settle` seconds (see `Listener.wait_batch`).
+       `on_wake(events)` may turn the wake-ups into frames of their own
+       (a change that has no new id); then go to 2.
+    """
+    yield f"retry: {RETRY_MS}\nid: {after}\n\n"
+    deadline = time.monotonic() + lifetime
+    quiet_since = time.monotonic()
+    async with listen(*groups) as listener:
+        while True:
+            news = await poll(read, after)
+            read_at = time.monotonic()
+            after = news.last_id
+            for text in news.frames:
+                yield text
+                quiet_since = read_at
+            if news.more:
+                continue
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            if now - quiet_since >= KEEPALIVE_SECONDS:
+                yield KEEPALIVE
+                quiet_since = now
+            events = await listener.wait_batch(
+                min(poll_seconds(), deadline - now), not_before=read_at + settle
+            )
+            for text in on_wake(events) if on_wake and events else ():
+                yield text
+                quiet_since = time.monotonic()
+
+
+def response(frames: AsyncIterator[str]) -> StreamingHttpResponse:
+    """A streaming response for `stream()` that nothing on the way buffers
+    (nginx: X-Accel-Buffering) or stores."""
+    answer = StreamingHttpResponse(
+        frames, content_type="text/event-stream; charset=utf-8"
+    )
+    answer["Cache-Control"] = "private, no-store"
+    answer["X-Accel-Buffering"] = "no"
+    return answer

@@ -12,9 +12,10 @@
    or PNG when they have transparency. A file that does not decode is refused.
 4. PDFs are kept as they are (after a check that no HTML hides in their
    first bytes) and only ever served as a download.
-5. Files go to MESSENGER_PRIVATE_DIR (outside MEDIA_ROOT, so no public URL)
-   under a random name, and are served by `serve()` with nosniff and
-   `Content-Security-Policy: default-src 'none'; sandbox`.
+5. Files go to the project's private storage (`lib.private_files`: outside
+   MEDIA_ROOT, so no public URL) under a random name, and are served by
+   `serve()` with nosniff and `Content-Security-Policy: default-src 'none';
+   sandbox`.
 """
 
 from __future__ import annotations
@@ -26,16 +27,15 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 from PIL import Image, ImageOps
 
-from .models import Attachment, attachment_path, private_storage
+from ratusz.lib import private_files
+
+from .models import Attachment, attachment_path
 
 try:  # HEIC photos from iPhones, when pillow_heif is installed
     import pillow_heif
@@ -73,10 +73,6 @@ def max_bytes() -> int:
 
 def max_pixels() -> int:
     return settings.MESSENGER_ATTACHMENT_MAX_PIXELS
-
-
-def storage() -> FileSystemStorage:
-    return private_storage()
 
 
 def _megabytes(n: int) -> str:
@@ -128,8 +124,7 @@ def check(uploaded) -> Prepared:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     uploaded.seek(0)
     head = uploaded.read(HEAD_BYTES)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
+    mime = private_files.sniff(head)
     allowed = "zdjęcie (JPEG, PNG, WebP" + (", HEIC" if HEIF else "") + ") lub PDF"
     if extension in PDF_EXTENSIONS and mime == PDF_TYPE:
         if _MARKUP.search(head):
@@ -206,7 +201,7 @@ def store(message, prepared: Prepared) -> Attachment:
         width=prepared.width,
         height=prepared.height,
     )
-    saved = storage().save(
+    saved = private_files.storage().save(
         attachment_path(attachment, prepared.original_name),
         ContentFile(prepared.content),
     )
@@ -222,58 +217,16 @@ def download_name(attachment: Attachment) -> str:
 
 
 def serve(attachment: Attachment) -> FileResponse:
-    """The file, so that nothing in it can run (A8, B7)."""
-    inline = attachment.content_type in ("image/jpeg", "image/png")
-    response = FileResponse(
-        storage().open(attachment.file.name, "rb"),
+    """The file, so that nothing in it can run (A8, B7); after the view's
+    access check."""
+    return private_files.serve(
+        attachment.file.name,
         content_type=attachment.content_type,
-        as_attachment=not inline,
         filename=download_name(attachment),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
 
 
-class SizeLimitUploadHandler(FileUploadHandler):
-    """First in `request.upload_handlers`: passes a file's chunks on until it
-    grows past the limit, then drops the rest (never held in memory) and
-    marks the file `too_big` so the form can say so; the typed text of the
-    same POST is still read."""
-
-    def __init__(self, request=None, limit: int | None = None):
-        super().__init__(request)
-        self.limit = limit or max_bytes()
-        self.received = 0
-        self.too_big = False
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-        self.too_big = False
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.too_big = True
-            return None  # later handlers never see it
-        return raw_data
-
-    def file_complete(self, file_size):
-        if not self.too_big:
-            return None  # the next handler builds the file
-        return TooBigFile(self.file_name, self.received)
-
-
-class TooBigFile(ContentFile):
-    """Stands in for an upload that was over the limit (its bytes dropped)."""
-
-    too_big = True
-
-    def __init__(self, name, received):
-        super().__init__(b"", name=name)
-        self.size = received
+def upload_handler(request) -> private_files.SizeLimitUploadHandler:
+    """The first upload handler of a resident's POST (see
+    `lib.private_files.SizeLimitUploadHandler`)."""
+    return private_files.SizeLimitUploadHandler(request, limit=max_bytes())

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ratusz.gminas.models import Category, Gmina, Village
+from ratusz.lib import private_files
 
 MAX_MESSAGE_CHARS = 5000
 MAX_NAME_CHARS = 100
@@ -264,20 +265,13 @@ class Message(models.Model):
 
 def attachment_path(instance, filename):
     # Never the resident's file name on disk: a random one, the type's extension.
-    return (
-        f"messenger/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{instance.extension}"
-    )
+    return private_files.random_name("messenger", instance.extension)
 
 
 def private_storage() -> FileSystemStorage:
-    """Residents' files: outside MEDIA_ROOT and with no base URL, so nothing
-    links to them directly; `messenger.attachments.serve` hands them out."""
-    return FileSystemStorage(
-        location=settings.MESSENGER_PRIVATE_DIR,
-        base_url=None,
-        file_permissions_mode=0o600,
-        directory_permissions_mode=0o700,
-    )
+    """Residents' files, in the project's private storage (`lib.private_files`);
+    `messenger.attachments.serve` hands them out. Named in migration 0001."""
+    return private_files.storage()
 
 
 class Attachment(models.Model):

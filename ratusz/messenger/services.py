@@ -460,6 +460,23 @@ def set_status(
 
 
 @transaction.atomic
+def assign_conversation(conversation: Conversation, assignee) -> None:
+    """Name who handles the case (None: nobody); open pages refresh."""
+    conversation.assignee = assignee
+    conversation.save(update_fields=["assignee"])
+    publish_changed(conversation)
+
+
+@transaction.atomic
+def categorise_conversation(conversation: Conversation, *, category, village) -> None:
+    """Set the case's category and village (either may be None)."""
+    conversation.category = category
+    conversation.village = village
+    conversation.save(update_fields=["category", "village"])
+    publish_changed(conversation)
+
+
+@transaction.atomic
 def rotate_reply_token(conversation: Conversation, *, by) -> None:
     """A new reply-only e-mail token: the Reply-To addresses and Message-IDs
     of the e-mails sent so far stop adding to this conversation (a reply to

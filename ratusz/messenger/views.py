@@ -11,10 +11,9 @@ address give 429 for a while.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import time
+from functools import partial
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -24,7 +23,6 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -52,8 +50,6 @@ RATE_PERIOD = 3600
 BAD_TOKEN_PERIOD = 600
 # Any body this much larger than an attachment may be is refused unread.
 UPLOAD_SLACK = 256 * 1024
-KEEPALIVE_SECONDS = 15
-SSE_RETRY_MS = 3000
 
 
 # services.resident_limit_reached → (field, Polish message).
@@ -288,7 +284,7 @@ def conversation(request, token):
         limit = attachments.max_bytes() + UPLOAD_SLACK
         if not length.isdigit() or int(length) > limit:
             return _too_large(request, token)
-        request.upload_handlers.insert(0, attachments.SizeLimitUploadHandler(request))
+        request.upload_handlers.insert(0, attachments.upload_handler(request))
     return _conversation(request, token)
 
 
@@ -392,12 +388,8 @@ def staff_attachment(request, pk):
 
 # --- live: Server-Sent Events ------------------------------------------------
 
-
-def _after_id(request) -> int:
-    for raw in (request.headers.get("Last-Event-ID"), request.GET.get("po")):
-        if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
-            return int(raw)
-    return 0
+# A read sends at most this many messages; a full batch is followed at once.
+LIVE_BATCH = 50
 
 
 def _resolve_for_events(request, token):
@@ -409,18 +401,6 @@ def _resolve_for_events(request, token):
         return _private(page_not_found(request))
 
 
-def _new_messages(conversation, after_id: int) -> list[tuple[int, str, bool]]:
-    """(id, html, from the office) of what the resident has not seen."""
-    return [
-        (
-            message.pk,
-            _render_message(message, conversation),
-            message.author != Message.Author.RESIDENT,
-        )
-        for message in services.resident_messages(conversation, after_id)[:50]
-    ]
-
-
 def _mark_seen(conversation, message_id: int) -> None:
     # Best effort: "seen" only feeds the inbox's read marks, and a stream
     # must not fail because the database was busy writing messages.
@@ -430,40 +410,24 @@ def _mark_seen(conversation, message_id: int) -> None:
         logger.info("seen mark of %s skipped: database busy", conversation.pk)
 
 
-def sse_event(message_id: int, html: str) -> str:
-    data = json.dumps({"id": message_id, "html": html}, ensure_ascii=False)
-    return f"id: {message_id}\nevent: message\ndata: {data}\n\n"
-
-
-async def _stream(conversation, after_id: int, lifetime: float):
-    """1. Send what the resident has not seen (after `after_id`).
-    2. Wait for a wake-up (a live event) or live.poll_seconds(), whichever first.
-    3. Repeat until `lifetime` is over; the browser then reconnects with
-       Last-Event-ID, so nothing is lost between two connections."""
-    yield f"retry: {SSE_RETRY_MS}\n\n"
-    deadline = time.monotonic() + lifetime
-    quiet_since = time.monotonic()
-    group = services.conversation_group(conversation.pk)
-    async with live.listen(group) as listener:
-        while True:
-            batch = await live.poll(_new_messages, conversation, after_id)
-            for message_id, html, _from_office in batch:
-                yield sse_event(message_id, html)
-                after_id = message_id
-                quiet_since = time.monotonic()
-            if any(from_office for _id, _html, from_office in batch):
-                # "Seen" marks answers only: the resident's own messages
-                # would cost a write each and tell staff nothing.
-                await live.poll(_mark_seen, conversation, after_id)
-            if len(batch) == 50:
-                continue
-            now = time.monotonic()
-            if now >= deadline:
-                return
-            if now - quiet_since >= KEEPALIVE_SECONDS:
-                yield ": keep-alive\n\n"
-                quiet_since = now
-            await listener.wait(min(live.poll_seconds(), deadline - now))
+def _new_messages(conversation, after_id: int) -> live.News:
+    """What the resident has not seen: each message as {"id", "html"}."""
+    messages = list(services.resident_messages(conversation, after_id)[:LIVE_BATCH])
+    if not messages:
+        return live.News(after_id, [])
+    last_id = messages[-1].pk
+    if any(message.author != Message.Author.RESIDENT for message in messages):
+        # "Seen" marks answers only: the resident's own messages would cost a
+        # write each and tell staff nothing.
+        _mark_seen(conversation, last_id)
+    frames = [
+        live.frame(
+            {"id": message.pk, "html": _render_message(message, conversation)},
+            event_id=message.pk,
+        )
+        for message in messages
+    ]
+    return live.News(last_id, frames, more=len(messages) == LIVE_BATCH)
 
 
 async def events(request, token):
@@ -474,9 +438,10 @@ async def events(request, token):
     found = await live.poll(_resolve_for_events, request, token)
     if isinstance(found, HttpResponse):
         return found
-    response = StreamingHttpResponse(
-        _stream(found, _after_id(request), settings.MESSENGER_SSE_LIFETIME),
-        content_type="text/event-stream; charset=utf-8",
+    frames = live.stream(
+        partial(_new_messages, found),
+        after=live.resume_id(request),
+        groups=[services.conversation_group(found.pk)],
+        lifetime=settings.MESSENGER_SSE_LIFETIME,
     )
-    response["X-Accel-Buffering"] = "no"
-    return _private(response)
+    return _private(live.response(frames))

@@ -8,13 +8,13 @@ from wagtail.admin.menu import MenuItem
 
 from ratusz.gminas.models import Gmina
 
-from . import admin_urls
-from .admin_views import unread_total
+from .staff import urls as staff_urls
+from .staff.inbox import unread_total
 
 
 @hooks.register("register_admin_urls")
 def register_messenger_urls():
-    return [path("rozmowy/", include(admin_urls))]
+    return [path("rozmowy/", include(staff_urls))]
 
 
 class InboxMenuItem(MenuItem):

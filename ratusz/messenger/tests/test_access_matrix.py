@@ -12,14 +12,14 @@ One test per cell, so a failure names its role, view and method.
 """
 
 from asgiref.sync import async_to_sync
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.messenger import admin_views, services
+from ratusz.messenger import services
 from ratusz.messenger.models import Conversation, Holiday, OfficeHours, SavedReply
-from ratusz.test import BaseTestCase
+from ratusz.test import BaseTestCase, make_category
 
 
 @async_to_sync
@@ -53,6 +53,19 @@ def _available(t):
     return bool(hours and hours.available_until)
 
 
+def _auto_reply(t):
+    hours = OfficeHours.objects.filter(gmina=t.gmina).first()
+    return hours and hours.auto_reply
+
+
+def _conversation(t):
+    return Conversation.objects.get(pk=t.conversation.pk)
+
+
+def _replies_sent(t):
+    return t.conversation.messages.filter(author="staff", internal=False).count()
+
+
 def _conversations(t):
     return Conversation.objects.filter(gmina=t.gmina).count()
 
@@ -63,8 +76,38 @@ VIEWS = {
     "inbox": (lambda t: reverse("messenger-inbox", args=[t.gmina.pk]), None, None),
     "conversation": (
         lambda t: reverse("messenger-conversation", args=[t.conversation.pk]),
-        {"action": "note", "note": "Notatka testowa"},
+        None,
+        None,
+    ),
+    "reply": (
+        lambda t: reverse("messenger-reply", args=[t.conversation.pk]),
+        {"body": "Odpowiedź testowa"},
+        _replies_sent,
+    ),
+    "note": (
+        lambda t: reverse("messenger-note", args=[t.conversation.pk]),
+        {"note": "Notatka testowa"},
         _notes,
+    ),
+    "assign": (
+        lambda t: reverse("messenger-assign", args=[t.conversation.pk]),
+        {"assignee": "_alice"},
+        lambda t: _conversation(t).assignee_id,
+    ),
+    "categorise": (
+        lambda t: reverse("messenger-categorise", args=[t.conversation.pk]),
+        {"category": "_category", "village": ""},
+        lambda t: _conversation(t).category_id,
+    ),
+    "resolve": (
+        lambda t: reverse("messenger-resolve", args=[t.conversation.pk]),
+        {},
+        lambda t: _conversation(t).status,
+    ),
+    "rotate_reply_token": (
+        lambda t: reverse("messenger-rotate-reply-token", args=[t.conversation.pk]),
+        {},
+        lambda t: _conversation(t).reply_token,
     ),
     "on_behalf": (
         lambda t: reverse("messenger-on-behalf", args=[t.gmina.pk]),
@@ -95,7 +138,12 @@ VIEWS = {
     ),
     "hours": (
         lambda t: reverse("messenger-hours", args=[t.gmina.pk]),
-        {"action": "holiday", "date": "2026-12-24", "name": "Wigilia"},
+        {"auto_reply": "Odpowiemy {kiedy}.", **{f"closed_{d}": "on" for d in range(7)}},
+        _auto_reply,
+    ),
+    "holiday_add": (
+        lambda t: reverse("messenger-holiday-add", args=[t.gmina.pk]),
+        {"date": "2026-12-24", "name": "Wigilia"},
         _holidays,
     ),
     "availability": (
@@ -115,10 +163,20 @@ VIEWS = {
         None,
     ),
 }
-GET_ONLY = {"availability"}  # POST only: GET is 405 for the signed-in
+# POST only: GET is 405 for the signed-in.
+GET_ONLY = {
+    "availability",
+    "holiday_add",
+    "reply",
+    "note",
+    "assign",
+    "categorise",
+    "resolve",
+    "rotate_reply_token",
+}
 STREAMS = {"inbox_events", "conversation_events"}
 _RW_SAVED = ["saved_reply_add", "saved_reply_edit", "saved_reply_delete"]
-_ADMIN = ["hours", "availability"]
+_ADMIN = ["hours", "holiday_add", "availability"]
 _ALL = dict.fromkeys(VIEWS, "ok")
 
 EXPECTED = {
@@ -143,14 +201,11 @@ class AccessMatrixTests(BaseTestCase):
         cls.saved = SavedReply.objects.create(
             gmina=cls.gmina, title="Powitanie", body="Dzień dobry {imie}"
         )
+        cls.category = make_category(cls.gmina, "drogi")
 
     def setUp(self):
         # Streams end at once: the test is about who gets one.
-        self._lifetime = admin_views.SSE_LIFETIME
-        admin_views.SSE_LIFETIME = 0.05
-
-    def tearDown(self):
-        admin_views.SSE_LIFETIME = self._lifetime
+        self.enterContext(override_settings(MESSENGER_SSE_LIFETIME=0.05))
 
     def login(self, role, client=None):
         client = client or self.client
@@ -169,7 +224,9 @@ class AccessMatrixTests(BaseTestCase):
             codes = {"ok": 200, "login": 403, "404": 404}
             self.assertEqual(response.status_code, codes[expected])
             if expected == "ok":
-                self.assertEqual(response["Content-Type"], "text/event-stream")
+                self.assertEqual(
+                    response["Content-Type"], "text/event-stream; charset=utf-8"
+                )
                 self.assertIn("no-store", response["Cache-Control"])
                 self.assertIn(b"retry:", drain(response))
             return
@@ -177,10 +234,18 @@ class AccessMatrixTests(BaseTestCase):
         if expected == "ok" and view != "inbox_index":
             self.assertEqual(response.status_code, 200)
 
+    def form_data(self, data):
+        """Placeholders ("_alice") become the ids of the test's rows."""
+        values = {
+            "_alice": lambda: self.alice.pk,
+            "_category": lambda: self.category.pk,
+        }
+        return {k: values[v]() if v in values else v for k, v in data.items()}
+
     def check_post(self, role, view):
         url, data, state = VIEWS[view]
         before = state(self)
-        response = self.login(role).post(url(self), data)
+        response = self.login(role).post(url(self), self.form_data(data))
         expected = EXPECTED[role][view]
         self.assert_outcome(response, expected)
         if expected == "ok":
@@ -192,7 +257,7 @@ class AccessMatrixTests(BaseTestCase):
         url, data, state = VIEWS[view]
         client = self.login("admin", Client(enforce_csrf_checks=True))
         before = state(self)
-        response = client.post(url(self), data)
+        response = client.post(url(self), self.form_data(data))
         self.assertEqual(response.status_code, 403)
         self.assertEqual(state(self), before)
 
@@ -258,8 +323,14 @@ class ForeignIdsTests(BaseTestCase):
         ]
         for url in urls:
             self.assertEqual(self.client.get(url).status_code, 404, url)
+        posts = [
+            *urls[1:],
+            reverse("messenger-resolve", args=[theirs.pk]),
+            reverse("messenger-note", args=[theirs.pk]),
+        ]
+        for url in posts:
             self.assertEqual(
-                self.client.post(url, {"action": "resolve", "title": "x"}).status_code,
+                self.client.post(url, {"title": "x", "note": "x"}).status_code,
                 404,
                 url,
             )
@@ -282,7 +353,6 @@ class ForeignIdsTests(BaseTestCase):
             send_at=timezone.now() + timedelta(hours=2),
         )
         self.client.post(
-            reverse("messenger-conversation", args=[mine.pk]),
-            {"action": "cancel_scheduled", "message": scheduled.pk},
+            reverse("messenger-cancel-scheduled", args=[mine.pk, scheduled.pk])
         )
         self.assertTrue(theirs.messages.filter(pk=scheduled.pk).exists())

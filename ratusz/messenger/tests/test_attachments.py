@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.test import override_settings
 from PIL import Image
 
+from ratusz.lib import private_files
 from ratusz.messenger import attachments, services
 from ratusz.messenger.models import Attachment, Message
 from ratusz.test import BaseTestCase
@@ -56,7 +57,7 @@ class PrivateDirMixin:
         super().setUp()
         cache.clear()
         self.private = self.enterContext(tempfile.TemporaryDirectory())
-        self.enterContext(override_settings(MESSENGER_PRIVATE_DIR=self.private))
+        self.enterContext(override_settings(PRIVATE_FILES_DIR=self.private))
 
 
 class CheckTests(PrivateDirMixin, BaseTestCase):
@@ -126,7 +127,7 @@ class CheckTests(PrivateDirMixin, BaseTestCase):
         self.assertIn("za dużo pikseli (40×30)", caught.exception.messages[0])
 
     def test_the_upload_handler_drops_an_oversize_file(self):
-        handler = attachments.SizeLimitUploadHandler(limit=10)
+        handler = private_files.SizeLimitUploadHandler(limit=10)
         handler.new_file("file", "duze.jpg", "image/jpeg", 100)
         self.assertEqual(handler.receive_data_chunk(b"x" * 8, 0), b"x" * 8)
         self.assertIsNone(handler.receive_data_chunk(b"x" * 8, 8))

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.gminas import services as gmina_services
-from ratusz.lib.tests.test_inbound_mail import GMAIL_REPLY, THUNDERBIRD_REPLY
 from ratusz.lib.inbound_mail import MailServer
+from ratusz.lib.tests.test_inbound_mail import GMAIL_REPLY, THUNDERBIRD_REPLY
 from ratusz.messenger import inbound, notifications, services
 from ratusz.messenger.models import Attachment, Conversation, InboundEvent, Message
 from ratusz.outbox.models import Delivery
@@ -360,8 +360,7 @@ class ImpersonationTests(MailTestCase, ReceiveTestCase):
         old_address, old_id = self.sent["Reply-To"], self.sent["Message-ID"]
         self.client.force_login(self.alice)
         response = self.client.post(
-            reverse("messenger-conversation", args=[self.conversation.pk]),
-            {"action": "rotate_reply_token"},
+            reverse("messenger-rotate-reply-token", args=[self.conversation.pk]),
             follow=True,
         )
         self.assertContains(response, "Zmieniono adres do odpowiedzi e-mailem")
@@ -388,8 +387,7 @@ class ImpersonationTests(MailTestCase, ReceiveTestCase):
         token = self.conversation.reply_token
         self.client.force_login(self.charlie)
         response = self.client.post(
-            reverse("messenger-conversation", args=[self.conversation.pk]),
-            {"action": "rotate_reply_token"},
+            reverse("messenger-rotate-reply-token", args=[self.conversation.pk]),
         )
         self.assertEqual(response.status_code, 404)
         self.conversation.refresh_from_db()

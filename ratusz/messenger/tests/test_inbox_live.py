@@ -3,9 +3,10 @@ id they resume, and that the ASGI stack (the public page cache in front)
 passes them through unbuffered and never stores them."""
 
 from asgiref.sync import async_to_sync
+from django.test import override_settings
 from django.urls import reverse
 
-from ratusz.messenger import admin_views, services
+from ratusz.messenger import services
 from ratusz.test import BaseTestCase
 from ratusz.website import pagecache
 
@@ -15,14 +16,10 @@ async def drain(response) -> str:
     return b"".join([c async for c in response.streaming_content]).decode()
 
 
+@override_settings(MESSENGER_SSE_LIFETIME=0.2)
 class StreamTests(BaseTestCase):
     def setUp(self):
-        self._lifetime = admin_views.SSE_LIFETIME
-        admin_views.SSE_LIFETIME = 0.2
         self.client.force_login(self.alice)
-
-    def tearDown(self):
-        admin_views.SSE_LIFETIME = self._lifetime
 
     def test_inbox_stream_resumes_after_the_last_event_id(self):
         a, first, _ = services.open_conversation(self.gmina, body="Pierwsza")
@@ -30,7 +27,7 @@ class StreamTests(BaseTestCase):
         services.open_conversation(self.other_gmina, body="Obca")
         url = reverse("messenger-inbox-events", args=[self.gmina.pk])
         response = self.client.get(url, headers={"last-event-id": str(first.pk)})
-        self.assertEqual(response["Content-Type"], "text/event-stream")
+        self.assertEqual(response["Content-Type"], "text/event-stream; charset=utf-8")
         self.assertEqual(response["X-Accel-Buffering"], "no")
         self.assertIn("no-store", response["Cache-Control"])
         body = drain(response)
@@ -57,14 +54,10 @@ class StreamTests(BaseTestCase):
         self.assertIn(f"id: {last}\n", body)
 
 
+@override_settings(MESSENGER_SSE_LIFETIME=1.0)
 class AsgiPassThroughTests(BaseTestCase):
     def setUp(self):
-        self._lifetime = admin_views.SSE_LIFETIME
-        admin_views.SSE_LIFETIME = 1.0
         self.client.force_login(self.alice)
-
-    def tearDown(self):
-        admin_views.SSE_LIFETIME = self._lifetime
 
     def test_admin_and_stream_paths_bypass_the_page_cache(self):
         for path in (

@@ -26,7 +26,8 @@ class RealSuggestionTests(BaseTestCase):
         self.assertEqual(suggestions[0]["title"], "Dowód osobisty")
 
         response = self.client.post(
-            url, {"action": "insert_suggestion_0", "body": "Dzień dobry,"}
+            reverse("messenger-insert-suggestion", args=[conversation.pk, 0]),
+            {"body": "Dzień dobry,"},
         )
         draft = response.context["reply_form"].initial["body"]
         self.assertIn("Dowód osobisty — ", draft)

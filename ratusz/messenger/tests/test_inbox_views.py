@@ -12,7 +12,6 @@ from django.utils import timezone
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
 from ratusz.messenger import services
-from ratusz.messenger.admin_forms import default_send_time
 from ratusz.messenger.models import (
     Conversation,
     Holiday,
@@ -20,6 +19,7 @@ from ratusz.messenger.models import (
     OfficeHours,
     SavedReply,
 )
+from ratusz.messenger.staff.forms import default_send_time
 from ratusz.test import BaseTestCase, home_of, make_category, make_village
 
 from .inbox_helpers import FakeSuggestion, procedures
@@ -129,8 +129,10 @@ class ConversationTests(BaseTestCase):
         )
         self.url = reverse("messenger-conversation", args=[self.conversation.pk])
 
-    def post(self, **data):
-        return self.client.post(self.url, data)
+    def post(self, view, *ids, **data):
+        """POST to one of the conversation's action views."""
+        url = reverse(f"messenger-{view}", args=[self.conversation.pk, *ids])
+        return self.client.post(url, data)
 
     def test_opening_marks_it_seen(self):
         response = self.client.get(self.url)
@@ -142,9 +144,9 @@ class ConversationTests(BaseTestCase):
         self.assertEqual(self.conversation.staff_seen_message_id, latest)
 
     def test_reply_and_note_are_shown_distinctly(self):
-        response = self.post(action="reply", body="Proszę zgłosić w BOI.")
+        response = self.post("reply", body="Proszę zgłosić w BOI.")
         self.assertRedirects(response, self.url, fetch_redirect_response=False)
-        self.post(action="note", note="Sprawdzić w ZDP")
+        self.post("note", note="Sprawdzić w ZDP")
         reply = self.conversation.messages.get(internal=False, author="staff")
         self.assertIsNotNone(reply.published_at)
         self.assertEqual(reply.staff_user, self.alice)
@@ -157,14 +159,14 @@ class ConversationTests(BaseTestCase):
         self.assertEqual(self.conversation.status, Conversation.Status.WAITING)
 
     def test_empty_reply_gets_a_polish_error(self):
-        response = self.post(action="reply", body="   ")
+        response = self.post("reply", body="   ")
         self.assertContains(response, "Wpisz treść odpowiedzi.")
         self.assertFalse(self.conversation.messages.filter(author="staff").exists())
 
     def test_send_later_and_cancel(self):
         when = timezone.localtime(timezone.now() + timedelta(days=1), WARSAW)
         self.post(
-            action="reply",
+            "reply",
             body="Odpowiem rano",
             send_later="on",
             send_date=when.strftime("%Y-%m-%d"),
@@ -176,12 +178,12 @@ class ConversationTests(BaseTestCase):
             timezone.localtime(scheduled.send_at, WARSAW).strftime("%H:%M"), "07:30"
         )
         self.assertContains(self.client.get(self.url), "zaplanowana na")
-        self.post(action="cancel_scheduled", message=scheduled.pk)
+        self.post("cancel-scheduled", scheduled.pk)
         self.assertFalse(Message.objects.filter(pk=scheduled.pk).exists())
 
     def test_send_later_in_the_past_is_refused(self):
         response = self.post(
-            action="reply",
+            "reply",
             body="Za późno",
             send_later="on",
             send_date="2020-01-01",
@@ -191,10 +193,10 @@ class ConversationTests(BaseTestCase):
         self.assertFalse(self.conversation.messages.filter(author="staff").exists())
 
     def test_assign_only_to_staff_of_the_same_gmina(self):
-        self.post(action="assign", assignee=self.charlie.pk)
+        self.post("assign", assignee=self.charlie.pk)
         self.conversation.refresh_from_db()
         self.assertIsNone(self.conversation.assignee)
-        self.post(action="assign", assignee=self.bob.pk)
+        self.post("assign", assignee=self.bob.pk)
         self.conversation.refresh_from_db()
         self.assertEqual(self.conversation.assignee, self.bob)
 
@@ -202,21 +204,21 @@ class ConversationTests(BaseTestCase):
         mine = make_category(self.gmina, "drogi")
         foreign = make_category(self.other_gmina, "drogi")
         village = make_village(self.gmina, "Zawada Mała")
-        self.post(action="details", category=foreign.pk, village="")
+        self.post("categorise", category=foreign.pk, village="")
         self.conversation.refresh_from_db()
         self.assertIsNone(self.conversation.category)
-        self.post(action="details", category=mine.pk, village=village.pk)
+        self.post("categorise", category=mine.pk, village=village.pk)
         self.conversation.refresh_from_db()
         self.assertEqual(
             (self.conversation.category, self.conversation.village), (mine, village)
         )
 
     def test_resolve_in_chat_and_reopen(self):
-        self.post(action="resolve", resolved_in_chat="on")
+        self.post("resolve", resolved_in_chat="on")
         self.conversation.refresh_from_db()
         self.assertEqual(self.conversation.status, Conversation.Status.RESOLVED)
         self.assertTrue(self.conversation.resolved_in_chat)
-        self.post(action="reopen")
+        self.post("reopen")
         self.conversation.refresh_from_db()
         self.assertEqual(self.conversation.status, Conversation.Status.OPEN)
         self.assertIsNone(self.conversation.resolved_at)
@@ -234,7 +236,7 @@ class ConversationTests(BaseTestCase):
         with procedures(found) as calls:
             page = self.client.get(self.url)
             self.assertContains(page, "Zgłoszenie uszkodzenia drogi")
-            response = self.post(action="insert_suggestion_0", body="Dzień dobry,")
+            response = self.post("insert-suggestion", 0, body="Dzień dobry,")
         draft = response.context["reply_form"].initial["body"]
         root = self.gmina.site.root_url
         self.assertEqual(
@@ -250,7 +252,7 @@ class ConversationTests(BaseTestCase):
         reply = self.conversation.messages.get(author="staff")
         draft = home_of(self.gmina)
         with procedures(page=draft) as calls:
-            response = self.post(action="make_page", message=reply.pk)
+            response = self.post("make-page", reply.pk)
         self.assertRedirects(
             response,
             reverse("wagtailadmin_pages:edit", args=[draft.pk]),
@@ -263,9 +265,7 @@ class ConversationTests(BaseTestCase):
         )
         # A resident's message is not an answer.
         with procedures(page=draft):
-            self.assertEqual(
-                self.post(action="make_page", message=self.first.pk).status_code, 404
-            )
+            self.assertEqual(self.post("make-page", self.first.pk).status_code, 404)
 
 
 class KnowledgeBaseWithoutIndexTests(BaseTestCase):
@@ -276,7 +276,8 @@ class KnowledgeBaseWithoutIndexTests(BaseTestCase):
         reply, _ = services.reply(conversation, self.alice, "Odpowiedź")
         url = reverse("messenger-conversation", args=[conversation.pk])
         response = self.client.post(
-            url, {"action": "make_page", "message": reply.pk}, follow=True
+            reverse("messenger-make-page", args=[conversation.pk, reply.pk]),
+            follow=True,
         )
         self.assertRedirects(response, url)
         self.assertContains(response, "nie ma jeszcze strony")
@@ -337,7 +338,7 @@ class OfficeHoursTests(BaseTestCase):
         self.url = reverse("messenger-hours", args=[self.gmina.pk])
 
     def week(self, **overrides):
-        data = {"action": "hours", "auto_reply": "Odpowiemy {kiedy}."}
+        data = {"auto_reply": "Odpowiemy {kiedy}."}
         for day in range(5):
             data[f"from_{day}"] = "07:30"
             data[f"to_{day}"] = "15:30"
@@ -360,11 +361,14 @@ class OfficeHoursTests(BaseTestCase):
 
     def test_holidays(self):
         self.client.post(
-            self.url, {"action": "holiday", "date": "2026-12-24", "name": "Wigilia"}
+            reverse("messenger-holiday-add", args=[self.gmina.pk]),
+            {"date": "2026-12-24", "name": "Wigilia"},
         )
         holiday = Holiday.objects.get(gmina=self.gmina)
         self.assertEqual(holiday.name, "Wigilia")
-        self.client.post(self.url, {"action": "delete_holiday", "holiday": holiday.pk})
+        self.client.post(
+            reverse("messenger-holiday-delete", args=[self.gmina.pk, holiday.pk])
+        )
         self.assertFalse(Holiday.objects.exists())
 
     def test_available_tonight_switch(self):
@@ -400,8 +404,8 @@ class SavedReplyPlaceholderTests(BaseTestCase):
             (anonymous, "Szanowni Państwo"),
         ):
             response = self.client.post(
-                reverse("messenger-conversation", args=[conversation.pk]),
-                {"action": "insert_saved", "saved_reply": reply.pk, "body": ""},
+                reverse("messenger-insert-saved", args=[conversation.pk]),
+                {"saved_reply": reply.pk, "body": ""},
             )
             self.assertEqual(
                 response.context["reply_form"].initial["body"],

@@ -74,10 +74,10 @@ def test_the_stream_resumes_and_delivers_a_reply(tmp_path, tmp_path_factory):
 
         # The query parameter (first connection) gives the starting point;
         # the header (a reconnection) wins over it.
-        events, _ = read_events(f"{url}?po=0", until=lambda e: len(e) >= 2)
+        events, _ = read_events(f"{url}?after=0", until=lambda e: len(e) >= 2)
         assert [e["id"] for e in events[:2]] == [first, second]
         events, _ = read_events(
-            f"{url}?po=0", last_id=first, until=lambda e: len(e) >= 1
+            f"{url}?after=0", last_id=first, until=lambda e: len(e) >= 1
         )
         assert events[0]["id"] == second
 

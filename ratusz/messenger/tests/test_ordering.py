@@ -16,8 +16,9 @@ import time_machine
 from django.db import connection, transaction
 from django.test import TransactionTestCase
 
-from ratusz.messenger import admin_views, hours, services
+from ratusz.messenger import hours, services
 from ratusz.messenger.models import Message
+from ratusz.messenger.staff import live as staff_live
 from ratusz.test import make_gmina
 
 from .test_hours import at
@@ -64,7 +65,7 @@ class MessageOrderTests(TransactionTestCase):
         gmina = make_gmina("Ordery")
         first, _, _ = services.open_conversation(gmina, body="Pierwsza sprawa")
         second, _, _ = services.open_conversation(gmina, body="Druga sprawa")
-        start = admin_views._inbox_news(gmina.pk, 0)[-1][0]
+        start = staff_live.inbox_news(gmina.pk, 0)[-1][0]
         slow, slow_errors, inserted, release = _hold_a_write(first, "wolny")
         self.assertTrue(inserted.wait(10))
         try:
@@ -72,7 +73,7 @@ class MessageOrderTests(TransactionTestCase):
             services.receive(second, "szybki")
             # Another conversation's writer does not wait for the slow one…
             self.assertLess(time.monotonic() - started, 2)
-            news = admin_views._inbox_news(gmina.pk, start)
+            news = staff_live.inbox_news(gmina.pk, start)
             self.assertEqual([ref for _seq, ref, _a, _i in news], [second.reference])
             seen = news[-1][0]
         finally:
@@ -83,7 +84,7 @@ class MessageOrderTests(TransactionTestCase):
         # its id is lower: it was numbered when it committed.
         slow_id = Message.objects.get(body="wolny").pk
         self.assertLess(slow_id, Message.objects.get(body="szybki").pk)
-        news = admin_views._inbox_news(gmina.pk, seen)
+        news = staff_live.inbox_news(gmina.pk, seen)
         self.assertEqual([ref for _seq, ref, _a, _i in news], [first.reference])
 
     def test_writers_of_one_conversation_take_turns(self):

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from ratusz.messenger import services
-from ratusz.messenger.admin_views import fill_placeholders
 from ratusz.messenger.models import SavedReply
+from ratusz.messenger.staff.conversation import fill_placeholders
 from ratusz.test import BaseTestCase
 
 

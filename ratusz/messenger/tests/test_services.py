@@ -2,13 +2,20 @@
 now and later, notes, catching up."""
 
 from datetime import datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
 from ratusz.messenger import services
 from ratusz.messenger.models import Conversation, Message
-from ratusz.test import BaseTestCase, make_gmina, make_user
+from ratusz.test import (
+    BaseTestCase,
+    make_category,
+    make_gmina,
+    make_user,
+    make_village,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -164,3 +171,50 @@ class StaffReplyTests(BaseTestCase):
         )
         self.assertTrue(services.cancel_scheduled(message))
         self.assertFalse(Message.objects.filter(pk=message.pk).exists())
+
+
+class CaseChangeTests(BaseTestCase):
+    """Assigning and categorising: saved, and open pages woken once the
+    transaction commits (an inbox and the conversation's own stream)."""
+
+    def setUp(self):
+        self.conversation, _, _ = services.open_conversation(self.gmina, body="Droga")
+
+    def woken(self, change):
+        with (
+            mock.patch.object(services.live, "publish_many") as publish,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            change()
+        groups = [group for call in publish.call_args_list for group, _e in call.args]
+        return sorted(groups)
+
+    def test_assign_conversation(self):
+        groups = self.woken(
+            lambda: services.assign_conversation(self.conversation, self.bob)
+        )
+        self.conversation.refresh_from_db()
+        self.assertEqual(self.conversation.assignee, self.bob)
+        self.assertEqual(
+            groups,
+            sorted(
+                [
+                    services.inbox_group(self.gmina.pk),
+                    services.conversation_group(self.conversation.pk),
+                ]
+            ),
+        )
+
+    def test_categorise_conversation(self):
+        category = make_category(self.gmina, "drogi")
+        village = make_village(self.gmina, "Zawada Mała")
+        groups = self.woken(
+            lambda: services.categorise_conversation(
+                self.conversation, category=category, village=village
+            )
+        )
+        self.conversation.refresh_from_db()
+        self.assertEqual(
+            (self.conversation.category, self.conversation.village), (category, village)
+        )
+        self.assertIn(services.conversation_group(self.conversation.pk), groups)

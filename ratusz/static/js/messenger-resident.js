@@ -39,7 +39,7 @@
     if (!window.EventSource) return;
     if (source) source.close();
     // After a drop, start from the last message this page has shown.
-    source = new EventSource(list.getAttribute("data-events-url") + "?po=" + lastId);
+    source = new EventSource(list.getAttribute("data-events-url") + "?after=" + lastId);
     source.addEventListener("open", function () { setLive(true); });
     source.addEventListener("message", function (event) {
       try {

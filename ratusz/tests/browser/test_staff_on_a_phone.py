@@ -52,6 +52,24 @@ EXCLUDED = {
     "messenger-inbox-events": "Server-Sent Events stream of the inbox, not a page",
     "messenger-conversation-events": "Server-Sent Events stream, not a page",
     "messenger-availability": "POST-only switch; redirects back to the inbox",
+    **dict.fromkeys(
+        [
+            "messenger-reply",
+            "messenger-note",
+            "messenger-assign",
+            "messenger-categorise",
+            "messenger-resolve",
+            "messenger-reopen",
+            "messenger-rotate-reply-token",
+            "messenger-insert-saved",
+            "messenger-insert-suggestion",
+            "messenger-cancel-scheduled",
+            "messenger-make-page",
+        ],
+        "POST-only action on the walked conversation screen; redirects back to it",
+    ),
+    "messenger-holiday-add": "POST-only; redirects back to the walked hours screen",
+    "messenger-holiday-delete": "POST-only; redirects back to the walked hours screen",
     "fans-notifications-progress": "JSON polled by the Powiadomienia screen",
     "fans-notifications-retry": (
         "POST-only; its confirmation reuses the Powiadomienia screen's layout"

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.messenger import admin_views, services
+from ratusz.messenger import services
 from ratusz.messenger.models import SavedReply
 from ratusz.website.tests.browser.conftest import DESKTOP, PHONE
 from ratusz.website.tests.browser.helpers import (
@@ -32,10 +32,10 @@ LONG = "Bardzo" + "długie" * 40  # one unbroken word wider than a phone
 
 
 @pytest.fixture
-def inbox(site_data, monkeypatch):
+def inbox(site_data, settings):
     # Under the WSGI live server a stream is sent when it ends: keep it short
     # so the browser's EventSource gets each batch within about a second.
-    monkeypatch.setattr(admin_views, "SSE_LIFETIME", 1.0)
+    settings.MESSENGER_SSE_LIFETIME = 1.0
     gmina = site_data["gmina"]
     user = make_member(gmina, "dora", Membership.Role.ADMIN)
     conversations = []

@@ -30,15 +30,18 @@ def test_a_staff_reply_appears_without_a_reload(site, page):
     case = site.open_conversation("Kiedy będzie naprawiona lampa na Polnej?")
     resumed_from = []
 
-    def on_request(request):
+    def on_response(response):
         # EventSource reconnects with Last-Event-ID; the page's own reconnect
-        # (back online) starts a new stream at ?po=<last shown id>.
+        # (back online) starts a new stream at ?after=<last shown id>. Only
+        # the streams the server answered count: an attempt made while
+        # offline fails before its headers are final (no Last-Event-ID yet).
+        request = response.request
         if "/zdarzenia/" in request.url:
             query = parse_qs(urlsplit(request.url).query)
             header = request.all_headers().get("last-event-id")
-            resumed_from.append(header or query.get("po", [None])[0])
+            resumed_from.append(header or query.get("after", [None])[0])
 
-    page.on("request", on_request)
+    page.on("response", on_response)
     page.goto(f"{site.url}/napisz/r/{case['token']}/")
     region = page.locator("[aria-live=polite]")
     expect(region.get_by_text("Kiedy będzie naprawiona lampa")).to_be_visible()

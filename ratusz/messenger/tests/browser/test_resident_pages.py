@@ -27,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture
 def messenger(site_data, settings, tmp_path):
-    settings.MESSENGER_PRIVATE_DIR = tmp_path / "private"
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
     # The live server is WSGI: an event stream there ends at once and the
     # browser polls (the ASGI stream is tested in test_resident_live.py).
     settings.MESSENGER_SSE_LIFETIME = 0

@@ -7,7 +7,7 @@ conversation's gmina, so a crafted POST cannot reach another gmina's rows.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ratusz.gminas.models import Category, Village
 
-from .models import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, Conversation, SavedReply
+from .. import hours
+from ..models import (
+    MAX_MESSAGE_CHARS,
+    MAX_NAME_CHARS,
+    Conversation,
+    Holiday,
+    SavedReply,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 WEEKDAYS = [
@@ -302,30 +309,21 @@ class HolidayForm(forms.Form):
 
 def default_send_time(gmina, now=None) -> datetime:
     """The suggested "send later" moment: the next opening of the office
-    (messenger.hours.next_opening when it exists), else the next working day
+    (messenger.hours.next_opening), else the next working day
     (not a weekend or a holiday of the gmina) at 7:30 Polish time."""
     now = now or timezone.now()
-    try:
-        from . import hours
-    except ImportError:
-        hours = None
-    if hours is not None and hasattr(hours, "next_opening"):
-        found = hours.next_opening(gmina, now)
-        if found is not None and found <= now and hasattr(hours, "Schedule"):
-            # Open right now: suggest the next opening, not this minute.
-            found = hours.Schedule(gmina).next_opening(now)
-        if found is not None:
-            return found
-    from .models import Holiday
-
+    found = hours.next_opening(gmina, now)
+    if found is not None and found <= now:
+        # Open right now: suggest the next opening, not this minute.
+        found = hours.Schedule(gmina).next_opening(now)
+    if found is not None:
+        return found
     holidays = set(
         Holiday.objects.filter(
             gmina=gmina, date__gt=timezone.localdate(now, WARSAW)
         ).values_list("date", flat=True)[:60]
     )
     day = timezone.localtime(now, WARSAW).date()
-    from datetime import timedelta
-
     while True:
         day += timedelta(days=1)
         if day.weekday() < 5 and day not in holidays:

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from ratusz.lib.mailbox import gmina_headers
 from ratusz.outbox.models import Channel
 from ratusz.outbox.transports import Envelope
+from ratusz.website.models import ArticlePage
 
 from .models import CONFIRMATION_TTL, ChannelState
 
@@ -146,8 +147,6 @@ def _list_headers(follower, gmina) -> tuple[str, dict]:
 
 def compose_digest(delivery) -> Envelope | None:
     """The day's articles for one follower; None when nothing applies any more."""
-    from ratusz.website.models import ArticlePage
-
     follower, gmina = delivery.follower, delivery.gmina
     if follower is None or follower.email_state != ChannelState.ACTIVE:
         return None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ratusz.lib.phones import PhoneError, normalize_phone
 
-from . import services
+from . import attachments, services
 from .models import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, Conversation
 
 CONSENT_VERSION = "messenger-2026-11"
@@ -179,8 +179,6 @@ class ReplyForm(_ClientIdMixin, forms.Form):
         return _message(_("Wiadomość"))(self.cleaned_data["body"])
 
     def clean_attachment(self):
-        from . import attachments
-
         uploaded = self.cleaned_data.get("attachment")
         if not uploaded:
             return None

@@ -24,6 +24,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from ratusz.website.procedures import suggest_procedures
+
+from . import notifications, services
+from .models import Conversation, Holiday, Message, OfficeHours
+
 logger = logging.getLogger(__name__)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -101,7 +106,6 @@ def polish_holidays(year: int) -> dict[date, str]:
 
 
 def _settings(gmina):
-    from .models import OfficeHours
 
     return OfficeHours.objects.filter(gmina=gmina).first()
 
@@ -124,7 +128,6 @@ class Schedule:
     """A gmina's hours and days off, loaded once for a series of questions."""
 
     def __init__(self, gmina, hours=None):
-        from .models import Holiday
 
         self.gmina = gmina
         self.hours = hours if hours is not None else _settings(gmina)
@@ -195,10 +198,6 @@ def describe_opening(opening: datetime) -> str:
 
 
 def _suggestions(gmina, text: str) -> list:
-    try:
-        from ratusz.website.procedures import suggest_procedures
-    except ImportError:  # the knowledge base is not installed
-        return []
     site = getattr(gmina, "site", None)
     if site is None:
         return []
@@ -243,8 +242,6 @@ def maybe_auto_reply(conversation, message):
     Returns the new system message, or None. Call outside a transaction: the
     text (procedure search included) is made before any lock is taken.
     """
-    from . import notifications, services
-    from .models import Conversation, Message
 
     if message.author != Message.Author.RESIDENT:
         return None
@@ -273,7 +270,6 @@ def maybe_auto_reply(conversation, message):
 def _replied_before(conversation, schedule, opening) -> bool:
     """An automatic reply in the same closed period (no opening between it
     and `opening`) already went out."""
-    from .models import Message
 
     earlier = (
         conversation.messages.filter(author=Message.Author.SYSTEM)

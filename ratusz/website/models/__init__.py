@@ -17,6 +17,7 @@ from .blocks import (
 )
 from .home import HomePage
 from .images import CARD_RENDITION, CustomImage, CustomRendition
+from .lemmas import LemmatizedPage
 from .procedures import ProcedureForm, ProcedureIndexPage, ProcedurePage, validate_https
 from .standard import StandardPage
 
@@ -33,6 +34,7 @@ __all__ = [
     "CustomImage",
     "CustomRendition",
     "HomePage",
+    "LemmatizedPage",
     "NewsIndexPage",
     "PageCacheDependency",
     "PageCacheEntry",

@@ -21,7 +21,6 @@ from wagtail.search import index
 
 from ratusz.gminas.forms import GminaPageForm
 from ratusz.gminas.models import Category
-from ratusz.lib import polish
 
 from .. import news
 from ..feeds import NewsAtomFeed, NewsRssFeed
@@ -29,6 +28,7 @@ from ..related import related_articles
 from .base import BasePage
 from .blocks import BodyBlock, stream_text
 from .images import CARD_RENDITION, CustomImage, CustomRendition
+from .lemmas import LemmatizedPage
 
 
 class NewsIndexPage(RoutablePageMixin, BasePage):
@@ -160,7 +160,7 @@ class ArticlePageQuerySet(PageQuerySet):
         )
 
 
-class ArticlePage(BasePage):
+class ArticlePage(LemmatizedPage):
     template = "pages/article_page.html"
     lead = models.TextField(
         "lead",
@@ -200,11 +200,6 @@ class ArticlePage(BasePage):
     urgent_until = models.DateTimeField(
         "pilny do", null=True, blank=True, help_text="Puste: pilny przez 7 dni."
     )
-    # Lemmas of title, lead and body: the search index and related articles
-    # read them, so morfeusz2 runs once per save, not per request.
-    lemmas = models.TextField(editable=False, blank=True, default="")
-    # Lemmas of the title alone: search ranks title matches first.
-    title_lemmas = models.TextField(editable=False, blank=True, default="")
     # Where an imported article came from (e.g. "wp:123", "rss:<guid>"): a
     # second import of the same source updates instead of duplicating.
     import_key = models.CharField(
@@ -265,10 +260,9 @@ class ArticlePage(BasePage):
         ),
     ]
 
-    search_fields = BasePage.search_fields + [
+    search_fields = LemmatizedPage.search_fields + [
         index.SearchField("lead"),
         index.SearchField("body"),
-        index.SearchField("search_lemmas"),
         index.FilterField("date"),
     ]
 
@@ -302,12 +296,7 @@ class ArticlePage(BasePage):
             p for p in [self.title, self.lead, stream_text(self.body)] if p
         )
 
-    def search_lemmas(self) -> str:
-        return self.lemmas
-
     def save(self, *args, **kwargs):
-        self.lemmas = polish.lemma_text(self.plain_text())
-        self.title_lemmas = polish.lemma_text(self.title)
         if not self.author_name and self.owner_id:
             self.author_name = self.owner.get_full_name() or self.owner.get_username()
         return super().save(*args, **kwargs)

@@ -15,10 +15,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ratusz.gminas.forms import GminaPageForm
-from ratusz.lib import polish
 
 from .base import BasePage
 from .blocks import BodyBlock, stream_text
+from .lemmas import LemmatizedPage
 
 
 def validate_https(value: str) -> None:
@@ -99,7 +99,7 @@ class ProcedureForm(Orderable):
         return self.label or self.document.title
 
 
-class ProcedurePage(BasePage):
+class ProcedurePage(LemmatizedPage):
     """Jak załatwić sprawę: one official matter, step by step.
 
     Its lemmas (title, summary, documents, body) are stored on save, like an
@@ -192,9 +192,6 @@ class ProcedurePage(BasePage):
         blank=True,
         help_text="Kiedy ostatnio sprawdzono, że opis jest aktualny.",
     )
-    # As on ArticlePage: what site search and suggestions match, on save.
-    lemmas = models.TextField(editable=False, blank=True, default="")
-    title_lemmas = models.TextField(editable=False, blank=True, default="")
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -222,10 +219,9 @@ class ProcedurePage(BasePage):
         FieldPanel("reviewed_on"),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("share_image")]
-    search_fields = BasePage.search_fields + [
+    search_fields = LemmatizedPage.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
-        index.SearchField("search_lemmas"),
     ]
 
     base_form_class = GminaPageForm
@@ -260,14 +256,6 @@ class ProcedurePage(BasePage):
         parts += [form.get_label() for form in self.forms.all()]
         parts.append(stream_text(self.body))
         return "\n".join(p for p in parts if p)
-
-    def search_lemmas(self) -> str:
-        return self.lemmas
-
-    def save(self, *args, **kwargs):
-        self.lemmas = polish.lemma_text(self.plain_text())
-        self.title_lemmas = polish.lemma_text(self.title)
-        return super().save(*args, **kwargs)
 
     def get_office_hours(self) -> str:
         return self.office_hours or (self.gmina.office_hours if self.gmina else "")

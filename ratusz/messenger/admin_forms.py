@@ -8,7 +8,6 @@ conversation's gmina, so a crafted POST cannot reach another gmina's rows.
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.gminas.models import Category, Village
+from ratusz.lib.dates import WARSAW
 
 from .models import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, Conversation, SavedReply
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 WEEKDAYS = [
     _("poniedziałek"),
     _("wtorek"),

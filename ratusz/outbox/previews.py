@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 from ratusz.fans.messages import sms_text
-from ratusz.fans.services import is_urgent
 from ratusz.integrations.mastodon import text as mastodon_text
 from ratusz.integrations.sms.gsm import SmsCount
 from ratusz.integrations.sms.gsm import count as sms_length
@@ -90,7 +89,7 @@ def article_previews(article, gmina) -> list[ChannelPreview]:
         )
     )
 
-    urgent = is_urgent(article)
+    urgent = article.is_marked_urgent()
     sms = article.sms_text or (sms_text(article.title, url) if urgent else "")
     sms_reason = silent or (
         ""

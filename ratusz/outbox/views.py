@@ -11,7 +11,6 @@ Who sees what (decided for the fans issue):
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ratusz.fans.services import article_item, digest_readers
 from ratusz.gminas.models import Gmina, Membership
+from ratusz.lib.dates import WARSAW
 from ratusz.website.models import ArticlePage
 
 from . import services
@@ -36,21 +36,12 @@ READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
 PROBLEMS_SHOWN = 200
 PAGE_CHANNELS = (Channel.FACEBOOK, Channel.MASTODON)
 FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
-# Staff read times as the gmina lives them, whatever the server's zone.
-WARSAW = ZoneInfo("Europe/Warsaw")
 # Where an administrator connects each channel: (admin URL name, menu entry).
 CHANNEL_SETTINGS = {
     Channel.FACEBOOK: ("facebook-settings", "Facebook"),
     Channel.MASTODON: ("mastodon-settings", "Mastodon"),
     Channel.SMS: ("sms-settings", "SMS (SMSAPI)"),
 }
-
-
-def _gmina_of(page) -> Gmina | None:
-    # The gmina whose site root is this page or one of its ancestors.
-    steplen = page.steplen
-    prefixes = [page.path[:n] for n in range(steplen, len(page.path) + 1, steplen)]
-    return Gmina.objects.filter(site__root_page__path__in=prefixes).first()
 
 
 def _role(user, gmina) -> str | None:
@@ -66,7 +57,7 @@ def _role(user, gmina) -> str | None:
 def _get_article(request, page_id: int):
     """Return (article, gmina, can_retry) if the user is staff of its gmina."""
     page = get_object_or_404(ArticlePage, pk=page_id)
-    gmina = _gmina_of(page)
+    gmina = Gmina.objects.for_page(page)
     role = _role(request.user, gmina) if gmina else None
     if role is None:
         raise Http404

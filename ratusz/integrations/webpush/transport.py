@@ -194,24 +194,21 @@ class Transport:
         return encoded
 
     def _is_urgent(self, delivery) -> bool:
-        from ratusz.fans.services import is_urgent
-
         if delivery.page_id is None:
             return False
         if delivery.page_id not in self._urgent:
-            self._urgent[delivery.page_id] = is_urgent(delivery.page.specific)
+            self._urgent[delivery.page_id] = delivery.page.specific.is_marked_urgent()
         return self._urgent[delivery.page_id]
 
     def _icon_url(self) -> str:
         if self._icon is None:
-            root = self.gmina.site.root_url.rstrip("/")
             try:
                 path = static("img/favicon.svg")
             except ValueError:  # no collectstatic manifest: an icon is optional
                 path = settings.STATIC_URL + "img/favicon.svg"
             if self.gmina.coat_of_arms_id:
                 path = self.gmina.coat_of_arms.get_rendition("max-192x192").url
-            self._icon = path if "://" in path else root + path
+            self._icon = path if "://" in path else self.gmina.absolute_url(path)
         return self._icon
 
     def close(self):

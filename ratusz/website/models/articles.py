@@ -20,7 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ratusz.gminas.forms import GminaPageForm
-from ratusz.gminas.models import Category
+from ratusz.gminas.models import Category, Gmina
 
 from .. import news
 from ..feeds import NewsAtomFeed, NewsRssFeed
@@ -140,12 +140,16 @@ class ArticleTag(TaggedItemBase):
     )
 
 
+# How long an urgent notice without `urgent_until` stays on the home page.
+URGENT_DAYS = timedelta(days=7)
+
+
 class ArticlePageQuerySet(PageQuerySet):
-    def urgent(self, now):
-        """Return urgent announcements still in force at `now`."""
+    def urgent_at(self, now):
+        """Return urgent notices still in force at `now` (ArticlePage.is_urgent_at)."""
         flagged = Q(is_urgent=True) | Q(category__is_urgent=True)
         in_force = Q(urgent_until__gte=now) | Q(
-            urgent_until__isnull=True, date__gte=now - timedelta(days=7)
+            urgent_until__isnull=True, date__gte=now - URGENT_DAYS
         )
         return self.filter(flagged & in_force)
 
@@ -279,11 +283,8 @@ class ArticlePage(LemmatizedPage):
 
     def clean(self):
         super().clean()
-        gmina = None
         parent = self.get_parent() if self.pk else None
-        if parent is not None:
-            site = parent.get_site()
-            gmina = getattr(site, "gmina", None)
+        gmina = Gmina.objects.for_page(parent) if parent is not None else None
         if gmina is not None and self.category_id:
             if self.category.gmina_id != gmina.pk:
                 raise ValidationError(
@@ -301,11 +302,19 @@ class ArticlePage(LemmatizedPage):
             self.author_name = self.owner.get_full_name() or self.owner.get_username()
         return super().save(*args, **kwargs)
 
+    def is_marked_urgent(self) -> bool:
+        """Tell whether the article or its category is marked urgent.
+
+        Whatever the date: followers get urgent news at once, by SMS too,
+        never in a digest.
+        """
+        return bool(self.is_urgent or (self.category and self.category.is_urgent))
+
     def is_urgent_at(self, when) -> bool:
-        if not self.is_urgent and not (self.category and self.category.is_urgent):
+        """Tell whether the home page shows the article as urgent at `when`."""
+        if not self.is_marked_urgent():
             return False
-        until = self.urgent_until or self.date + timedelta(days=7)
-        return when <= until
+        return when <= (self.urgent_until or self.date + URGENT_DAYS)
 
     def get_share_image(self):
         return self.share_image or self.main_image

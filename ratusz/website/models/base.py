@@ -3,6 +3,8 @@ from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from ratusz.gminas.models import Gmina
+
 from .images import CustomImage
 
 
@@ -34,8 +36,8 @@ class BasePage(Page):
 
     @cached_property
     def gmina(self):
-        site = self.get_site()
-        return getattr(site, "gmina", None) if site else None
+        """The gmina whose site holds this page (None outside every gmina's)."""
+        return Gmina.objects.for_page(self)
 
     def get_summary(self) -> str:
         return self.summary or self.search_description or ""

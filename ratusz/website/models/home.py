@@ -59,7 +59,7 @@ class HomePage(BasePage):
             .order_by("-date", "-pk")
         )
         # Urgent first, then featured, then the rest: an article shows once.
-        urgent = list(articles.urgent(timezone.now()).select_related("category")[:5])
+        urgent = list(articles.urgent_at(timezone.now()).select_related("category")[:5])
         featured = list(
             articles.filter(featured=True)
             .exclude(pk__in=[a.pk for a in urgent])

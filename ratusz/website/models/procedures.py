@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ratusz.gminas.forms import GminaPageForm
+from ratusz.gminas.models import Gmina
 
 from .base import BasePage
 from .blocks import BodyBlock, stream_text
@@ -235,8 +236,7 @@ class ProcedurePage(LemmatizedPage):
     def clean(self):
         super().clean()
         parent = self.get_parent() if self.pk else None
-        site = parent.get_site() if parent is not None else None
-        gmina = getattr(site, "gmina", None) if site else None
+        gmina = Gmina.objects.for_page(parent) if parent is not None else None
         if gmina is not None and self.category_id:
             if self.category.gmina_id != gmina.pk:
                 raise ValidationError(

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "ratusz.fans",
     "ratusz.outbox",
     "ratusz.messenger",
+    "ratusz.integrations.email",
     "ratusz.integrations.webpush",
     "ratusz.integrations.sms",
     "ratusz.integrations.facebook",
@@ -281,6 +282,11 @@ AXES_VERBOSE = False
 PASSWORD_RESET_RATE_PER_ADDRESS = envint("PASSWORD_RESET_RATE_PER_ADDRESS", "3")
 PASSWORD_RESET_RATE_PER_IP = envint("PASSWORD_RESET_RATE_PER_IP", "10")
 PASSWORD_RESET_RATE_PERIOD = envint("PASSWORD_RESET_RATE_PERIOD", "3600")
+# Follow-form sign-ups (/obserwuj/) per client address and per e-mail address
+# within FOLLOW_RATE_PERIOD seconds (all counted by ratusz/lib/ratelimit.py).
+FOLLOW_RATE_PER_IP = envint("FOLLOW_RATE_PER_IP", "10")
+FOLLOW_RATE_PER_EMAIL = envint("FOLLOW_RATE_PER_EMAIL", "3")
+FOLLOW_RATE_PERIOD = envint("FOLLOW_RATE_PERIOD", "3600")
 
 # Redis (optional): cache, Huey queue and Channels layer when scaling out.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -573,6 +579,11 @@ VAPID_KEY_FILE = VAR_DIR / ".vapid_private_key.pem"
 # How long a push service keeps a message for a browser that is offline.
 WEBPUSH_TTL = envint("WEBPUSH_TTL", str(48 * 3600))
 WEBPUSH_TIMEOUT = envint("WEBPUSH_TIMEOUT", "15")
+# Subscribe, unsubscribe and resubscribe requests per client address and
+# endpoint within WEBPUSH_RATE_PERIOD seconds. Generous: a village behind one
+# mobile operator's address shares it.
+WEBPUSH_RATE_PER_IP = envint("WEBPUSH_RATE_PER_IP", "30")
+WEBPUSH_RATE_PERIOD = envint("WEBPUSH_RATE_PERIOD", "600")
 # Hosts a browser's subscription endpoint may name ("*.x": any subdomain of x):
 # the worker POSTs to it, so a visitor must not pick the host. FCM (Chrome,
 # Edge on Android), Mozilla, Apple (Safari) and Windows (WNS).

@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from ratusz.fans import urls as fans_urls
 from ratusz.gminas import admin_urls as gminas_admin_urls
 from ratusz.gminas import urls as gminas_urls
-from ratusz.integrations.facebook import messenger_webhook
+from ratusz.integrations.facebook import webhook as facebook_webhook
 from ratusz.integrations.sms import urls as sms_urls
 from ratusz.integrations.webpush import urls as webpush_urls
 from ratusz.messenger import admin_urls as messenger_admin_urls
@@ -27,7 +27,7 @@ urlpatterns = [
     path("", include(gminas_urls)),
     path(
         "integracje/facebook/messenger/",
-        messenger_webhook.webhook,
+        facebook_webhook.webhook,
         name="facebook-messenger-webhook",
     ),
     path("", include(website_urls)),

@@ -11,6 +11,8 @@ $PY manage.py check --fail-level WARNING || exit 1
 DJANGO_SETTINGS_MODULE=ratusz.settings $PY manage.py makemigrations --check --dry-run -v1 || { echo "missing migrations"; exit 1; }
 .venv/bin/ruff check . || exit 1
 .venv/bin/ruff format --check . || exit 1
+# The layering rule of docs/architecture.md (contracts in .importlinter).
+.venv/bin/lint-imports --no-cache || exit 1
 
 logs=$(mktemp -d)
 echo "== pytest on SQLite and PostgreSQL"

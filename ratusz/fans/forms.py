@@ -1,10 +1,11 @@
-"""Residents' forms: following by e-mail and changing what they follow."""
+"""Residents' forms: following by e-mail or SMS and changing what they follow."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.gminas.forms import PolishOrderIterator
 from ratusz.gminas.models import Category, Village
+from ratusz.lib.phones import PhoneError, normalize_phone
 
 from .models import Rhythm
 
@@ -173,3 +174,38 @@ class FollowForm(InterestsForm):
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class SmsSignupForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Numer telefonu komórkowego"),
+        max_length=32,
+        error_messages={"required": _("Podaj numer telefonu komórkowego.")},
+    )
+    # A separate, unticked consent (Prawo komunikacji elektronicznej, art. 398).
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _("Zaznacz zgodę na SMS-y — bez niej nie możemy ich wysyłać.")
+        },
+    )
+
+    def clean_phone(self):
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except PhoneError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kod z SMS-a"),
+        max_length=20,
+        error_messages={"required": _("Wpisz 6-cyfrowy kod z SMS-a.")},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isdigit() or not code.isascii():
+            raise forms.ValidationError(_("Kod ma 6 cyfr, np. 123456."))
+        return code

@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from ratusz.lib.mailbox import gmina_headers
 from ratusz.outbox.models import Channel
-from ratusz.outbox.transports import Message
+from ratusz.outbox.transports import Envelope
 
 from .models import CONFIRMATION_TTL, ChannelState
 
@@ -68,7 +68,7 @@ def message_id(delivery) -> str:
     return f"<{delivery.item.replace(':', '-')}.{recipient}.{delivery.channel}@{host}>"
 
 
-def compose_article(delivery) -> Message | None:
+def compose_article(delivery) -> Envelope | None:
     """The article as one channel's message; None when it no longer applies."""
     view = _article_view(delivery)
     if view is None:
@@ -87,7 +87,7 @@ def compose_article(delivery) -> Message | None:
         return None
 
     article, url, lead = view["article"], view["url"], view["lead"]
-    message = Message(
+    message = Envelope(
         subject=article.title,
         text=delivery.payload.get("text") or lead,
         url=url,
@@ -107,7 +107,7 @@ def sms_text(title: str, url: str) -> str:
     return f"{Truncator(title).chars(100)} {url}"
 
 
-def _as_email(message: Message, delivery, article, lead: str) -> None:
+def _as_email(message: Envelope, delivery, article, lead: str) -> None:
     follower, gmina = delivery.follower, delivery.gmina
     unsubscribe = unsubscribe_url(follower, Channel.EMAIL, gmina)
     context = {
@@ -140,7 +140,7 @@ def _list_headers(follower, gmina) -> tuple[str, dict]:
     }
 
 
-def compose_digest(delivery) -> Message | None:
+def compose_digest(delivery) -> Envelope | None:
     """The day's articles for one follower; None when nothing applies any more."""
     from ratusz.website.models import ArticlePage
 
@@ -171,7 +171,7 @@ def compose_digest(delivery) -> Message | None:
         "manage_url": manage_url(follower, gmina),
         "unsubscribe_url": unsubscribe,
     }
-    return Message(
+    return Envelope(
         subject=f"{gmina.name}: nowe wpisy ({len(entries)})",
         text=render_to_string("emails/digest-body-text.txt", context),
         html=render_to_string("emails/digest-body-html.html", context),

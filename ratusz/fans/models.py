@@ -22,9 +22,6 @@ from ratusz.gminas.models import Category, Gmina, Village
 # that was never confirmed is forgotten.
 CONFIRMATION_TTL = timedelta(hours=48)
 UNCONFIRMED_RETENTION = timedelta(days=7)
-# Raw SMS replies (sms.InboundSms, with the sender's number) are kept this
-# long for disputes about a STOP, then deleted (RODO art. 5(1)(e)).
-INBOUND_SMS_RETENTION = timedelta(days=30)
 
 
 def new_token() -> str:

@@ -5,7 +5,7 @@ from wagtail.signals import page_published
 from ratusz.website.importers.common import is_importing
 from ratusz.website.models import ArticlePage
 
-from . import services
+from .planning import plan_article_deliveries
 
 
 def on_article_published(sender, instance, **kwargs):
@@ -18,7 +18,7 @@ def on_article_published(sender, instance, **kwargs):
         return
     if instance.first_published_at != instance.last_published_at:
         return
-    services.plan_article_deliveries(instance)
+    plan_article_deliveries(instance)
 
 
 page_published.connect(

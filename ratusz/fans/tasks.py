@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import messages, services
+from . import digest, messages, retention
 from .models import Follower
 
 
@@ -18,14 +18,9 @@ def send_follow_email(follower_id: int, token: str | None) -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def plan_digests():
-    services.plan_due_digests()
+    digest.plan_due_digests()
 
 
 @db_periodic_task(crontab(minute="23"))
 def purge_unconfirmed():
-    services.purge_unconfirmed()
-
-
-@db_periodic_task(crontab(minute="41"))
-def purge_inbound_sms():
-    services.purge_inbound_sms()
+    retention.purge_unconfirmed()

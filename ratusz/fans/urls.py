@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sms_views, views
 
 # Inside the language prefix (Polish at "/", English interface at "/en/").
 urlpatterns = [
@@ -23,12 +23,7 @@ urlpatterns = [
         views.unsubscribe,
         name="fans-unsubscribe",
     ),
-]
-
-# SMS sign-up (ratusz.integrations.sms): the number, then the code.
-from . import sms_views  # noqa: E402
-
-urlpatterns += [
+    # SMS: the number, then the code the SMS provider sent.
     path("obserwuj/sms/", sms_views.signup, name="fans-sms-signup"),
     path("obserwuj/sms/kod/<str:token>/", sms_views.confirm, name="fans-sms-confirm"),
 ]

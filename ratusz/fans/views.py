@@ -20,14 +20,10 @@ from ratusz.gminas.models import Gmina
 from ratusz.lib import ratelimit
 from ratusz.lib.client_ip import client_ip
 
-from . import services, tasks
+from . import data_rights, following, tasks
+from .consent import email_consent_text
 from .forms import CHANNELS, FollowForm, InterestsForm, preselected_interests
 from .models import FanSettings, Follower
-
-# Sign-ups allowed per client address and per e-mail address in a period.
-FOLLOW_RATE_PER_IP = 10
-FOLLOW_RATE_PER_EMAIL = 3
-FOLLOW_RATE_PERIOD = 3600  # seconds
 
 
 def _get_follower(request, token: str) -> Follower:
@@ -49,21 +45,18 @@ def _template_exists(name: str) -> bool:
     return True
 
 
-def _over_limit(key: str, limit: int) -> bool:
-    """Count one more attempt under `key`; True once past `limit`."""
-    period = getattr(settings, "FOLLOW_RATE_PERIOD", FOLLOW_RATE_PERIOD)
-    return ratelimit.over_limit(key, limit, period)
-
-
 def _rate_limited(request, gmina, email: str) -> bool:
     ip = client_ip(request)
-    address = hashlib.sha256(services.normalize_email(email).lower().encode())
-    per_ip = getattr(settings, "FOLLOW_RATE_PER_IP", FOLLOW_RATE_PER_IP)
-    per_email = getattr(settings, "FOLLOW_RATE_PER_EMAIL", FOLLOW_RATE_PER_EMAIL)
+    address = hashlib.sha256(following.normalize_email(email).lower().encode())
+    period = settings.FOLLOW_RATE_PERIOD
     # Both are counted, so one cannot be used to probe the other.
-    by_ip = _over_limit(f"fans:follow:ip:{ip}", per_ip)
-    by_email = _over_limit(
-        f"fans:follow:email:{gmina.pk}:{address.hexdigest()}", per_email
+    by_ip = ratelimit.over_limit(
+        f"fans:follow:ip:{ip}", settings.FOLLOW_RATE_PER_IP, period
+    )
+    by_email = ratelimit.over_limit(
+        f"fans:follow:email:{gmina.pk}:{address.hexdigest()}",
+        settings.FOLLOW_RATE_PER_EMAIL,
+        period,
     )
     return by_ip or by_email
 
@@ -102,7 +95,7 @@ def _follow_context(request, gmina, form):
     return {
         "form": form,
         "channel": channel if channel in CHANNELS else "",
-        "consent_text": services.email_consent_text(gmina),
+        "consent_text": email_consent_text(gmina),
         "sms_signup": _template_exists("fans/_sms_signup.html"),
         "webpush_signup": _template_exists("webpush/subscribe.html"),
     }
@@ -121,13 +114,13 @@ def follow(request):
             return redirect("fans-follow-sent")
         data = form.cleaned_data
         if not _rate_limited(request, gmina, data["email"]):
-            follower, token = services.start_email_follow(
+            follower, token = following.start_email_follow(
                 gmina,
                 email=data["email"],
                 topics=data["topics"],
                 villages=data["villages"],
                 rhythm=data["rhythm"],
-                source=services.FOLLOW_SOURCE,
+                source=following.FOLLOW_SOURCE,
             )
             transaction.on_commit(lambda: tasks.send_follow_email(follower.pk, token))
             # The same whether the address was new or already following.
@@ -154,7 +147,7 @@ def follow_sent(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     gmina = Gmina.for_request_or_404(request)
-    confirmation = services.find_email_confirmation(gmina, token)
+    confirmation = following.find_email_confirmation(gmina, token)
     if confirmation is None:
         return render(request, "fans/confirm_invalid.html", status=404)
     if confirmation.confirmed_already():
@@ -162,7 +155,7 @@ def confirm(request, token):
     if not confirmation.is_usable():
         return render(request, "fans/confirm_invalid.html", status=410)
     if request.method == "POST":
-        if not services.confirm_email(confirmation, source="link potwierdzający"):
+        if not following.confirm_email(confirmation, source="link potwierdzający"):
             # A second click that lost the race to the first one.
             confirmation.refresh_from_db()
             confirmation.follower.refresh_from_db()
@@ -193,7 +186,7 @@ def manage(request, token):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            services.update_preferences(
+            following.update_preferences(
                 follower,
                 topics=data["topics"],
                 villages=data["villages"],
@@ -209,7 +202,7 @@ def manage(request, token):
         "digest_hour": FanSettings.for_gmina(follower.gmina).digest_hour,
         "push_count": follower.push_subscriptions.count(),
         "consents": follower.consents.all(),
-        "inbound_sms": services.inbound_sms_of(follower),
+        "inbound_sms": data_rights.received_sms(follower),
     }
     return render(request, "fans/manage.html", context, status=status)
 
@@ -218,7 +211,9 @@ def manage(request, token):
 @require_http_methods(["GET"])
 def my_data(request, token):
     follower = _get_follower(request, token)
-    body = json.dumps(services.export_follower(follower), ensure_ascii=False, indent=2)
+    body = json.dumps(
+        data_rights.export_follower(follower), ensure_ascii=False, indent=2
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="moje-dane.json"'
     return response
@@ -229,7 +224,7 @@ def my_data(request, token):
 def erase(request, token):
     follower = _get_follower(request, token)
     if request.method == "POST":
-        services.erase_follower(follower)
+        data_rights.erase_follower(follower)
         return render(request, "fans/erased.html")
     return render(request, "fans/erase.html", {"follower": follower})
 
@@ -240,10 +235,10 @@ def erase(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token, channel):
     follower = _get_follower(request, token)
-    if channel not in services.LEAVABLE_CHANNELS:
+    if channel not in following.LEAVABLE_CHANNELS:
         raise Http404
     if request.method == "POST":
-        services.unsubscribe(follower, channel, source="link w wiadomości")
+        following.unsubscribe(follower, channel, source="link w wiadomości")
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse(status=200)
         return render(

@@ -73,5 +73,6 @@ def add_fans_panel(request, panels):
     panels.append(FansPanel(request.user))
 
 
-# The follower settings screen (digest hour) registers its own hooks.
-from . import admin_views  # noqa: E402, F401
+# The follower settings screen (digest hour) and the article's "Powiadomienia"
+# screen register their own hooks.
+from . import admin_views, notifications_hooks  # noqa: E402, F401

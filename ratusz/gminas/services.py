@@ -8,12 +8,14 @@ gmina's editors and administrators; editors and administrators hold
 `publish_page`, which Wagtail lets them use directly.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -105,26 +107,23 @@ def create_gmina(
     return gmina
 
 
+# A new gmina's first pages. The app that owns the page types (website)
+# registers its builder in AppConfig.ready: the tenant knows no feature.
+_home_page_builder: Callable[[str], Page] | None = None
+
+
+def register_home_page_builder(build: Callable[[str], Page]) -> None:
+    """Set what `create_gmina` calls, with the gmina's name, for its root page."""
+    global _home_page_builder
+    _home_page_builder = build
+
+
 def _create_home(name: str) -> Page:
-    from django.utils.text import slugify
-
-    from ratusz.website.models import HomePage, NewsIndexPage
-
-    from .models import polish_ascii
-
-    tree_root = Page.get_first_root_node()
-    base = slugify(polish_ascii(name)) or "gmina"
-    slug, n = base, 1
-    while tree_root.get_children().filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    home = tree_root.add_child(instance=HomePage(title=name, slug=slug))
-    home.save_revision().publish()
-    news = home.add_child(
-        instance=NewsIndexPage(title="Aktualności", slug="aktualnosci")
-    )
-    news.save_revision().publish()
-    return home
+    if _home_page_builder is None:
+        raise ImproperlyConfigured(
+            "No home page builder is registered (ratusz.website registers it)."
+        )
+    return _home_page_builder(name)
 
 
 @transaction.atomic

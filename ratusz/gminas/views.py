@@ -6,16 +6,18 @@ an id from another gmina in the URL gives 404 whatever the view.
 
 from functools import partial
 
+import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.filters import ContentTypeFilter
+from wagtail.admin.filters import ContentTypeFilter, FilteredModelChoiceFilter
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import account, generic
 from wagtail.admin.views.chooser import BrowseView
@@ -24,17 +26,27 @@ from wagtail.admin.views.reports.audit_logging import (
     LogEntriesView,
     SiteHistoryReportFilterSet,
 )
+from wagtail.admin.views.reports.locked_pages import (
+    LockedPagesReportFilterSet,
+    LockedPagesView,
+)
+from wagtail.admin.views.reports.workflows import (
+    WorkflowReportFilterSet,
+    WorkflowTasksReportFilterSet,
+    WorkflowTasksView,
+    WorkflowView,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import Page
+from wagtail.models import Page, Task, Workflow, WorkflowState
 from wagtail.permissions import policy_registry
 
 from . import login_limits, services, tasks
 from .forms import CreateGminaForm, GminaForm, GminaOwnedForm
 from .models import Category, Gmina, Village
-from .permissions import history_users, page_scope, scope_log_entries
+from .permissions import history_users, page_scope, scope_log_entries, scope_pages
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 
@@ -261,6 +273,99 @@ class SiteHistoryView(LogEntriesView):
 
     def filter_queryset(self, queryset):
         return scope_log_entries(super().filter_queryset(queryset), self.request.user)
+
+
+def visible_workflows(user):
+    """The workflows of the user's gminas (each gmina's runs on its root page)."""
+    if user.is_active and user.is_superuser:
+        return Workflow.objects.all()
+    pages = scope_pages(Page.objects.all(), user)
+    return Workflow.objects.filter(workflow_pages__page__in=pages).distinct()
+
+
+def _workflows_for_filter(request):
+    return visible_workflows(request.user).order_by("name")
+
+
+def _tasks_for_filter(request):
+    workflows = visible_workflows(request.user)
+    return Task.objects.filter(workflow_tasks__workflow__in=workflows).distinct()
+
+
+def _requesters_for_filter(request):
+    # Wagtail's filter lists everyone who ever asked for a review, anywhere.
+    requesters = WorkflowState.objects.filter(
+        workflow__in=visible_workflows(request.user)
+    ).values("requested_by")
+    return history_users(request.user).filter(pk__in=requesters).distinct()
+
+
+class OwnWorkflowReportFilterSet(WorkflowReportFilterSet):
+    workflow = django_filters.ModelChoiceFilter(
+        label=_("Workflow"), queryset=_workflows_for_filter
+    )
+    requested_by = django_filters.ModelChoiceFilter(
+        field_name="requested_by", queryset=_requesters_for_filter
+    )
+
+
+class OwnWorkflowTasksReportFilterSet(WorkflowTasksReportFilterSet):
+    workflow = django_filters.ModelChoiceFilter(
+        field_name="workflow_state__workflow",
+        label=_("Workflow"),
+        queryset=_workflows_for_filter,
+    )
+    task = FilteredModelChoiceFilter(
+        queryset=_tasks_for_filter,
+        filter_field="id_workflow",
+        filter_accessor="workflows",
+    )
+
+
+class OwnWorkflowView(WorkflowView):
+    """Wagtail's workflow report: its rows are the user's pages already, but
+    its filters offered every gmina's workflows and reviewers by name."""
+
+    filterset_class = OwnWorkflowReportFilterSet
+
+
+class OwnWorkflowTasksView(WorkflowTasksView):
+    filterset_class = OwnWorkflowTasksReportFilterSet
+
+
+def _lockers_for_filter(request):
+    # Wagtail's filter lists everyone who holds a lock on any page, anywhere.
+    locked = Page.objects.filter(locked=True).values("locked_by")
+    return history_users(request.user).filter(pk__in=locked).distinct()
+
+
+class OwnLockedPagesFilterSet(LockedPagesReportFilterSet):
+    locked_by = django_filters.ModelChoiceFilter(
+        label=_("Locked by"),
+        empty_label=_("Anyone"),
+        field_name="locked_by",
+        queryset=_lockers_for_filter,
+    )
+
+
+class OwnLockedPagesView(LockedPagesView):
+    filterset_class = OwnLockedPagesFilterSet
+
+
+def only_moves_the_user_may_make(view):
+    """Wagtail's move confirmation names both pages before it checks anything
+    (the check comes with the POST): refuse a move the user may not make."""
+
+    def wrapped(request, page_to_move_id, destination_id):
+        page = get_object_or_404(Page, pk=page_to_move_id)
+        destination = get_object_or_404(Page, pk=destination_id)
+        if not page.permissions_for_user(request.user).can_move_to(destination):
+            raise PermissionDenied
+        return view(
+            request, page_to_move_id=page_to_move_id, destination_id=destination_id
+        )
+
+    return wrapped
 
 
 def _may_open_in_chooser(user, page_id) -> bool:

@@ -29,10 +29,12 @@ import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 import httpcore
 import httpx
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_REDIRECTS = 3
@@ -283,6 +285,28 @@ def client(*, timeout: float = 15.0, base_url: str = "") -> httpx.Client:
         headers={"User-Agent": USER_AGENT},
         event_hooks={"request": [check]},
     )
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds a provider asks us to wait before the next try, or None.
+
+    Reads `Retry-After` as delta-seconds or as an HTTP date (RFC 9110
+    § 10.2.3); a date in the past is 0. A network with its own header (Graph
+    API's business-use-case usage, Mastodon's `X-RateLimit-Reset`) reads it
+    when this answers None.
+    """
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - timezone.now()).total_seconds())
 
 
 def _read(

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from ratusz.outbox import registry
+
 
 class MessengerConfig(AppConfig):
     name = "ratusz.messenger"
@@ -8,20 +10,14 @@ class MessengerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from ratusz.outbox import services as outbox_services
-        from ratusz.outbox import transports as outbox_transports
+        # Imported here: these modules import models, which are not loaded
+        # yet when apps.py is.
+        from . import hours, notifications, signals
 
-        from . import notifications, signals
-
-        # Notifications to residents go through the outbox: composer of the
-        # "message:<id>" items and the Messenger (Send API) channel.
-        outbox_services.COMPOSERS.setdefault(
-            notifications.ITEM_KIND, "ratusz.messenger.notifications.compose"
-        )
-        outbox_transports.TRANSPORTS.setdefault(
-            notifications.MESSENGER_CHANNEL,
-            "ratusz.integrations.facebook.messenger_send.Transport",
-        )
+        # Notifications to residents go through the outbox: this app composes
+        # the "message:<id>" items (the Facebook integration sends them on
+        # Messenger: FacebookConfig.ready).
+        registry.register_composer(notifications.ITEM_KIND, notifications.compose)
         signals.resident_wrote.connect(
             notifications.on_resident_wrote, dispatch_uid="messenger-notify-new"
         )
@@ -29,8 +25,6 @@ class MessengerConfig(AppConfig):
             notifications.on_staff_replied, dispatch_uid="messenger-notify-reply"
         )
         # Outside office hours: one automatic reply per closed period.
-        from . import hours
-
         signals.resident_wrote.connect(
             hours.on_resident_wrote, dispatch_uid="messenger-auto-reply"
         )

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from ratusz.lib.phones import PhoneError, normalize_phone
+
 from . import services
 from .models import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, Conversation
 
@@ -107,8 +109,6 @@ class WriteForm(_ClientIdMixin, forms.Form):
         return value
 
     def clean_phone(self):
-        from ratusz.integrations.sms.services import PhoneError, normalize_phone
-
         value = self.cleaned_data.get("phone", "").strip()
         if not value:
             return ""

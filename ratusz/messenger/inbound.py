@@ -50,9 +50,9 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from ratusz.gminas.models import Gmina
-from ratusz.integrations.email import inbound as email_inbound
+from ratusz.lib import inbound_mail
 
-from . import notifications, services
+from . import networks, notifications, services
 from .models import MAX_MESSAGE_CHARS, Conversation, InboundEvent, Message
 
 logger = logging.getLogger(__name__)
@@ -85,10 +85,10 @@ def _store(source: str, external_id: str, payload: str) -> InboundEvent | None:
 @transaction.atomic
 def store_email(raw: bytes, envelope_to=(), mail_from: str = "") -> InboundEvent | None:
     """Keep a raw e-mail for the worker; None for a duplicate (or too big)."""
-    if len(raw) > email_inbound.MAX_BYTES:
+    if len(raw) > inbound_mail.MAX_BYTES:
         logger.warning("inbound e-mail of %s bytes dropped: too big", len(raw))
         return None
-    found = email_inbound.message_ids(_header_value(raw, b"message-id")) or [
+    found = inbound_mail.message_ids(_header_value(raw, b"message-id")) or [
         f"<sha256-{hashlib.sha256(raw).hexdigest()}@ratusz.invalid>"
     ]
     payload = json.dumps(
@@ -302,7 +302,7 @@ def _email(event: InboundEvent) -> str:
     data = json.loads(event.payload)
     raw = base64.b64decode(data["raw"])
     envelope_to = [str(a) for a in data.get("envelope_to") or []]
-    parsed = email_inbound.parse(raw, envelope_to)
+    parsed = inbound_mail.parse(raw, envelope_to)
     if parsed.automatic:
         logger.info("inbound e-mail %s dropped: automatic", event.external_id)
         return "Pominięto: wiadomość automatyczna (autoodpowiedź, zwrotka)."
@@ -416,31 +416,28 @@ def facebook_text(event: dict) -> str:
 
 
 def _facebook(event: InboundEvent) -> str:
-    from ratusz.integrations.facebook.models import FacebookPage
-
     data = json.loads(event.payload)
     page_id, messaging = str(data.get("page_id") or ""), data.get("event") or {}
+    facebook = networks.network(Conversation.Source.FACEBOOK)
+    if facebook is None:
+        raise Unprocessable("Integracja z Facebookiem nie jest zainstalowana.")
     # Exactly one gmina, or nobody: a Page id matching several gminas (rows
     # saved before ids were unique) must not pick one of them.
-    configs = (
-        list(FacebookPage.objects.filter(page_id=page_id).select_related("gmina")[:2])
-        if page_id
-        else []
-    )
-    if len(configs) != 1:
+    owners = facebook.page_owners(page_id) if page_id else []
+    if len(owners) != 1:
         logger.warning(
             "Messenger event %s for page %r refused: %s gminas have that page",
             event.external_id,
             page_id,
-            len(configs) or "no",
+            len(owners) or "no",
         )
-        if configs:
+        if owners:
             raise Unprocessable(
                 f"Strona o identyfikatorze {page_id} jest przypisana do kilku gmin; "
                 "wiadomość nie została nikomu przekazana."
             )
         raise Unprocessable(f"Żadna gmina nie ma strony o identyfikatorze {page_id}.")
-    gmina = configs[0].gmina
+    gmina = owners[0]
     event.gmina = gmina
     psid = str((messaging.get("sender") or {}).get("id") or "")
     message = messaging.get("message") or {}

@@ -14,7 +14,7 @@ Three moments (two receivers of `messenger.signals`, one call from `hours`):
   e-mail lands in the same conversation; the Message-ID is signed, see
   `message_id`), SMS (a short note with the link; only with SMS
   consent) or, for conversations that came from Facebook, the Messenger Send
-  API (`integrations.facebook.messenger_send`).
+  API (`integrations.facebook.transport.ReplyTransport`).
 
 Each is one `outbox.Delivery` (item `message:<id>`, recipient
 `conversation:<id>`), planned in the transaction that stored the message:
@@ -36,7 +36,7 @@ from django.utils.text import Truncator
 
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Channel, Delivery
-from ratusz.outbox.transports import Message as OutMessage
+from ratusz.outbox.transports import Envelope
 
 from .models import Conversation, Message
 
@@ -200,7 +200,7 @@ def on_staff_replied(sender, conversation, message, **kwargs):
 # Composing (the outbox calls this at send time) ------------------------------
 
 
-def compose(delivery: Delivery) -> OutMessage | None:
+def compose(delivery: Delivery) -> Envelope | None:
     """The notification for one delivery; None when it no longer applies."""
     _, _, pk = delivery.item.partition(":")
     message = (
@@ -257,7 +257,7 @@ def _email(delivery, conversation: Conversation, message: Message):
         headers["Auto-Submitted"] = "auto-generated"
     elif automatic:
         headers["Auto-Submitted"] = "auto-replied"
-    return OutMessage(
+    return Envelope(
         # One line, whatever a template does: no header can be smuggled in.
         subject=" ".join(subject.split()),
         text=render_to_string(f"messenger/email/{name}-body-text.txt", context),
@@ -326,7 +326,7 @@ def _sms(conversation: Conversation, message: Message):
         or not conversation.notify_consent_at
     ):
         return None
-    return OutMessage(
+    return Envelope(
         subject="",
         text=sms_text(conversation),
         url=conversation_url(conversation),
@@ -347,7 +347,7 @@ def _messenger(conversation: Conversation, message: Message):
         return None
     if not conversation.external_id:
         return None
-    return OutMessage(
+    return Envelope(
         subject="",
         text=messenger_text(conversation, message.body),
         url=conversation_url(conversation),

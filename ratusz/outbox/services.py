@@ -38,10 +38,14 @@ from functools import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from .models import CircuitBreaker, Delivery
-from .transports import Message, TransportError, transport_class
+# `tasks` runs this engine and this engine wakes `tasks`: the two modules
+# import each other (as modules, used only inside functions), which Python
+# resolves whichever loads first. The cycle is the job itself: a queued task
+# that sends, and senders that queue the task.
+from . import registry, tasks
+from .models import Channel, CircuitBreaker, Delivery
+from .transports import Envelope, TransportError
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +60,6 @@ LONGEST_RETRY = 6 * 3600.0  # 16 attempts span about two days
 # Mastodon's per-inbox breaker: 10 failures in a row pause the channel 60 s.
 BREAKER_THRESHOLD = 10
 BREAKER_PAUSE = timedelta(seconds=60)
-
-# Item kind ("article" in "article:123") → dotted path of its composer:
-# composer(delivery) -> Message, or None when it no longer applies.
-COMPOSERS = {
-    "article": "ratusz.fans.messages.compose_article",
-    "digest": "ratusz.fans.messages.compose_digest",
-}
 
 State = Delivery.State
 
@@ -113,17 +110,13 @@ def enqueue(deliveries: Iterable[Delivery]) -> None:
 
 
 def wake() -> None:
-    from .tasks import dispatch
-
-    dispatch()
+    tasks.dispatch()
 
 
 def wake_at(when) -> None:
     """Wake the worker at `when` (a lost wake-up is caught by the periodic job)."""
-    from .tasks import dispatch
-
     try:
-        dispatch.schedule(eta=when)
+        tasks.dispatch.schedule(eta=when)
     except Exception:  # the queue is down: the periodic job will find the rows
         logger.exception("scheduling a wake-up for %s failed", when)
 
@@ -160,12 +153,12 @@ def claim(*, limit: int = BATCH_SIZE, now=None) -> list[Delivery]:
     )
 
 
-def _compose(delivery: Delivery) -> Message | None:
+def _compose(delivery: Delivery) -> Envelope | None:
     kind = delivery.item.split(":", 1)[0]
-    path = COMPOSERS.get(kind)
-    if path is None:
+    composer = registry.composer_for(kind)
+    if composer is None:
         raise LookupError(f"no composer for {kind!r}")
-    return import_string(path)(delivery)
+    return composer(delivery)
 
 
 def retry_delay(attempts: int, retry_after: float | None = None) -> float:
@@ -203,7 +196,7 @@ def send_batch(
     outcome: Counter = Counter()
     if not rows:
         return outcome
-    cls = transport_class(rows[0].channel)
+    cls = registry.transport_for(rows[0].channel)
     if cls is None:
         _release(rows)
         outcome["unsupported"] += len(rows)
@@ -384,21 +377,16 @@ def paused_channels(gmina, now=None) -> list[CircuitBreaker]:
     )
 
 
-# Channels a gmina connects in the admin: channel → dotted path of
-# `is_connected(gmina) -> bool`. E-mail and push need nothing per gmina.
-CONNECTIONS = {
-    "facebook": "ratusz.integrations.facebook.models.is_configured",
-    "mastodon": "ratusz.integrations.mastodon.models.is_configured",
-    "sms": "ratusz.integrations.sms.services.is_available",
-}
-
-
 def unconnected_channels(gmina) -> list[str]:
-    """The channels this gmina has not connected (or whose connection broke)."""
+    """The channels this gmina has not connected (or whose connection broke).
+
+    In the order of `Channel`; only networks that registered a connection.
+    """
+    connections = registry.connections()
     return [
         channel
-        for channel, path in CONNECTIONS.items()
-        if not import_string(path)(gmina)
+        for channel in Channel.values
+        if channel in connections and not connections[channel].is_connected(gmina)
     ]
 
 

@@ -10,6 +10,7 @@ row that is due.
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
+# `services` imports this module too (to wake the worker): see there.
 from . import services
 
 # How long one dispatch task sends before it hands over to a fresh one, so a

@@ -1,9 +1,11 @@
-"""What the engine needs from a network, and what a message is.
+"""What the engine needs from a network, and the envelope it hands over.
 
-Each `ratusz/integrations/<network>/transport.py` has a `Transport` class:
+Each `ratusz/integrations/<network>/transport.py` has a `Transport` class,
+registered for its channel by the network's `AppConfig.ready`
+(`registry.register_transport`):
 
     transport = Transport(gmina)          # cheap; connects lazily
-    remote_id = transport.send(delivery, message)
+    remote_id = transport.send(delivery, envelope)
     transport.close()                     # end of a batch
 
 `send` returns the provider's id for the sent thing ("" when there is none)
@@ -14,8 +16,6 @@ same gmina and channel, so connections (SMTP, HTTP keep-alive) are reused.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from django.utils.module_loading import import_string
 
 
 class TransportError(Exception):
@@ -35,8 +35,12 @@ class TransportError(Exception):
 
 
 @dataclass
-class Message:
-    """One thing to deliver, already composed for one recipient."""
+class Envelope:
+    """One thing to deliver, already composed for one recipient.
+
+    Not `messenger.models.Message` (a message in a conversation): an envelope
+    is what a composer hands the engine for one `Delivery`.
+    """
 
     subject: str
     text: str
@@ -48,21 +52,3 @@ class Message:
     headers: dict[str, str] = field(default_factory=dict)
     # Anything a network needs besides, e.g. an idempotency key.
     extra: dict = field(default_factory=dict)
-
-
-# Channel → dotted path of its Transport class. A network missing here (not
-# built yet) leaves its rows pending, with a reason an editor can read.
-TRANSPORTS = {
-    "email": "ratusz.integrations.email.transport.Transport",
-    "push": "ratusz.integrations.webpush.transport.Transport",
-    "sms": "ratusz.integrations.sms.transport.Transport",
-    "facebook": "ratusz.integrations.facebook.transport.Transport",
-    "mastodon": "ratusz.integrations.mastodon.transport.Transport",
-}
-
-
-def transport_class(channel: str):
-    path = TRANSPORTS.get(channel)
-    if path is None:
-        return None
-    return import_string(path)

@@ -8,11 +8,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from ratusz.fans.consent import (
+    email_consent_text,
+    push_consent_text,
+    sms_consent_text,
+)
+from ratusz.fans.following import code_message
 from ratusz.fans.messages import follow_email
 from ratusz.fans.models import ChannelState, FanCount, Follower
-from ratusz.fans.services import email_consent_text
-from ratusz.integrations.sms import services as sms
-from ratusz.integrations.webpush import services as webpush
 from ratusz.lib.polish import gmina_genitive, gmina_locative
 from ratusz.messenger.models import SavedReply
 from ratusz.test import BaseTestCase
@@ -36,9 +39,9 @@ class NameFormsTests(BaseTestCase):
     def test_consents_and_codes_say_from_whom_in_the_genitive(self):
         for text in (
             email_consent_text(self.gmina),
-            sms.consent_text(self.gmina),
-            sms.code_message(self.gmina, "123456"),
-            webpush.consent_text(self.gmina),
+            sms_consent_text(self.gmina),
+            code_message(self.gmina, "123456"),
+            push_consent_text(self.gmina),
         ):
             with self.subTest(text=text):
                 self.assertIn("od Gminy Zawada", text)

@@ -15,10 +15,15 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here: these modules import models, which are not loaded
+        # yet when apps.py is.
+        from ratusz.gminas import services as gmina_services
         from ratusz.lib import spreadsheets
 
-        from . import procedures, signals  # noqa: F401
+        from . import home, procedures, signals  # noqa: F401
 
         post_migrate.connect(_create_cache_table, sender=self)
+        # A new gmina's site starts with our home page and news index.
+        gmina_services.register_home_page_builder(home.create_home)
         # Every CSV/XLSX export the admin serves escapes formulas.
         spreadsheets.protect_wagtail_exports()

@@ -7,6 +7,13 @@ RSS `<description>` and Atom `<summary type="html">` hold HTML that readers
 render: our leads and summaries are plain text, so they are HTML-escaped here
 and XML-escaped again by Django. A lead reading "<script>" then shows as those
 characters in a reader, never as markup.
+
+Titles are plain text in both formats (RSS 2.0 gives `<title>` no markup;
+Atom's is written without a type) and are XML-escaped once: feedparser and
+the readers built on it show "Fish & Chips" and "<b>" literally. Escaping
+them twice, for readers that render titles as HTML, would show "&amp;" to
+every reader that does not (tried: the feed tests' reader read
+"Bez kategorii &lt;b&gt;").
 """
 
 from django.contrib.syndication.views import Feed

@@ -6,7 +6,7 @@ import json
 
 from django.core.management import call_command
 
-from ratusz.fans import services
+from ratusz.fans import data_rights, following
 from ratusz.fans.models import ChannelState, Consent, Follower, PushSubscription
 from ratusz.integrations.sms.models import InboundSms
 from ratusz.integrations.sms.tests.base import SmsTestCase
@@ -146,10 +146,10 @@ class DataRightsTestCase(SmsTestCase):
         names = ["Żabno", "Zawada", "Łazy", "Lasek"]
         villages = [make_village(self.gmina, name) for name in names]
         topics = [make_category(self.gmina, n) for n in ["Źródła", "Ćmielów", "Drogi"]]
-        services.update_preferences(
+        following.update_preferences(
             self.follower, topics=topics, villages=villages, rhythm="each"
         )
-        data = services.export_follower(self.follower)
+        data = data_rights.export_follower(self.follower)
         self.assertEqual(data["sołectwa"], ["Lasek", "Łazy", "Zawada", "Żabno"])
         self.assertEqual(data["tematy"], ["Ćmielów", "Drogi", "Źródła"])
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import time_machine
 from django.test import override_settings
 
-from ratusz.fans import services, tasks
+from ratusz.fans import digest, following, tasks
 from ratusz.fans.models import ChannelState, FanSettings, Follower, Rhythm
 from ratusz.gminas import services as gmina_services
 from ratusz.gminas.models import Membership
@@ -214,8 +214,8 @@ class DigestTestCase(BaseTestCase):
         f = reader(self.gmina, "pa@example.org")
         self.publish(at(20, 9), "Wpis")
         with time_machine.travel(at(20, 18), tick=False):
-            services.plan_due_digests()  # planned, not yet sent
-            services.unsubscribe(f, "email", source="test")
+            digest.plan_due_digests()  # planned, not yet sent
+            following.unsubscribe(f, "email", source="test")
             outbox.deliver_due()
         self.assertEqual(self.sink.messages, [])
         self.assertEqual(
@@ -228,7 +228,7 @@ class DigestTestCase(BaseTestCase):
         kept = self.publish(at(20, 9), "Zostaje")
         gone = self.publish(at(20, 10), "Wycofany")
         with time_machine.travel(at(20, 18), tick=False):
-            services.plan_due_digests()
+            digest.plan_due_digests()
             gone.unpublish()
             outbox.deliver_due()
         text = self.text(self.sink.messages[0])

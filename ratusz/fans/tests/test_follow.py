@@ -9,7 +9,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from ratusz.fans import services
+from ratusz.fans import following
+from ratusz.fans.consent import EMAIL_CONSENT_VERSION, email_consent_text
 from ratusz.fans.models import (
     ChannelState,
     Confirmation,
@@ -98,7 +99,7 @@ class FollowPageTestCase(SinkTestCase):
         self.assertTrue(r.context["webpush_signup"])
         self.assertIn('id="sms-signup-heading"', html)
         self.assertIn("data-webpush", html)
-        self.assertIn(services.email_consent_text(self.gmina), html)
+        self.assertIn(email_consent_text(self.gmina), html)
 
     def test_it_is_linked_from_every_page(self):
         r = self.client.get("/")
@@ -124,8 +125,8 @@ class FollowPageTestCase(SinkTestCase):
         consent = Consent.objects.get(follower=follower)
         self.assertEqual(consent.action, Consent.Action.GIVEN)
         self.assertEqual(consent.channel, "email")
-        self.assertEqual(consent.text_version, services.EMAIL_CONSENT_VERSION)
-        self.assertEqual(consent.text, services.email_consent_text(self.gmina))
+        self.assertEqual(consent.text_version, EMAIL_CONSENT_VERSION)
+        self.assertEqual(consent.text, email_consent_text(self.gmina))
         self.assertEqual(consent.source, "formularz /obserwuj/")
 
         self.assertEqual(len(self.sink.messages), 1)
@@ -169,8 +170,8 @@ class FollowPageTestCase(SinkTestCase):
         follower.refresh_from_db()
         self.assertEqual(follower.email_state, ChannelState.ACTIVE)
         confirmed = Consent.objects.get(action=Consent.Action.CONFIRMED)
-        self.assertEqual(confirmed.text, services.email_consent_text(self.gmina))
-        self.assertEqual(confirmed.text_version, services.EMAIL_CONSENT_VERSION)
+        self.assertEqual(confirmed.text, email_consent_text(self.gmina))
+        self.assertEqual(confirmed.text_version, EMAIL_CONSENT_VERSION)
         self.assertIsNotNone(Confirmation.objects.get().used_at)
 
         # Single use: opened again, it says the address is already confirmed.
@@ -182,7 +183,7 @@ class FollowPageTestCase(SinkTestCase):
         self.assertEqual(Consent.objects.filter(action="confirmed").count(), 1)
 
         # After leaving, the used link is just used.
-        services.unsubscribe(follower, "email", source="test")
+        following.unsubscribe(follower, "email", source="test")
         r = self.client.get(path)
         self.assertEqual(r.status_code, 410)
         self.assertContains(r, "nieaktualny", status_code=410)

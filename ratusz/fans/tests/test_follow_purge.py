@@ -6,7 +6,7 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from ratusz.fans import services, tasks
+from ratusz.fans import following, retention, tasks
 from ratusz.fans.models import (
     ChannelState,
     Confirmation,
@@ -19,7 +19,7 @@ from ratusz.test import BaseTestCase
 
 
 def sign_up(gmina, email):
-    follower, token = services.start_email_follow(
+    follower, token = following.start_email_follow(
         gmina, email=email, topics=[], villages=[], rhythm="each", source="test"
     )
     return follower, token
@@ -31,15 +31,15 @@ class PurgeTestCase(BaseTestCase):
         with time_machine.travel(start, tick=False):
             never, _ = sign_up(self.gmina, "nigdy@example.org")
             confirmed, token = sign_up(self.gmina, "tak@example.org")
-            services.confirm_email(
-                services.find_email_confirmation(self.gmina, token), source="test"
+            following.confirm_email(
+                following.find_email_confirmation(self.gmina, token), source="test"
             )
             # Confirmed once, then left: the proof of consent stays.
             left, token = sign_up(self.gmina, "byl@example.org")
-            services.confirm_email(
-                services.find_email_confirmation(self.gmina, token), source="test"
+            following.confirm_email(
+                following.find_email_confirmation(self.gmina, token), source="test"
             )
-            services.unsubscribe(left, "all", source="test")
+            following.unsubscribe(left, "all", source="test")
             pushed = Follower.objects.create(gmina=self.gmina)
             PushSubscription.objects.create(
                 follower=pushed,
@@ -89,5 +89,5 @@ class PurgeTestCase(BaseTestCase):
     def test_it_keeps_fresh_confirmations(self):
         with time_machine.travel(timezone.now(), tick=False):
             sign_up(self.gmina, "swiezy@example.org")
-            self.assertEqual(services.purge_unconfirmed(), (0, 0))
+            self.assertEqual(retention.purge_unconfirmed(), (0, 0))
         self.assertEqual(Confirmation.objects.count(), 1)

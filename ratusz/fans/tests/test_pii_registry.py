@@ -10,7 +10,7 @@ from unittest import mock
 from django.db import models
 from django.test import SimpleTestCase
 
-from ratusz.fans import pii, services
+from ratusz.fans import data_rights, pii
 from ratusz.fans.models import ChannelState, Follower, Rhythm
 from ratusz.integrations.sms.models import InboundSms
 from ratusz.test import BaseTestCase
@@ -130,7 +130,7 @@ class ExportCoversRegistryTestCase(BaseTestCase):
             text="STOP",
         )
         instances = {"fans.Follower": follower, "sms.InboundSms": inbound}
-        data = services.export_follower(follower)
+        data = data_rights.export_follower(follower)
         for label, covered in pii.COVERED.items():
             model_label, _, field_name = label.rpartition(".")
             value = getattr(instances[model_label], field_name)

@@ -194,3 +194,26 @@ class DefaultGroupsTest(BaseTestCase):
             GroupCollectionPermission.objects.filter(collection__depth=1).exists()
         )
         self.assertFalse(Group.objects.filter(gmina_role__isnull=True).exists())
+
+
+class CreateGminaHomeTest(BaseTestCase):
+    """gminas knows no page type: the website registers the first pages."""
+
+    def test_it_starts_the_site_with_the_registered_home_page(self):
+        gmina = services.create_gmina(
+            name="Gmina Łąka", short_name="Łąka", hostname="laka.localhost"
+        )
+        home = gmina.site.root_page.specific
+        self.assertIsInstance(home, HomePage)
+        self.assertTrue(home.live)
+        self.assertEqual([p.title for p in home.get_children()], ["Aktualności"])
+
+    def test_a_second_gmina_of_the_same_name_gets_its_own_slug(self):
+        first = services.create_gmina(
+            name="Gmina Lipno", short_name="Lipno", hostname="lipno1.localhost"
+        )
+        second = services.create_gmina(
+            name="Gmina Lipno", short_name="Lipno", hostname="lipno2.localhost"
+        )
+        self.assertEqual(first.site.root_page.slug, "gmina-lipno")
+        self.assertEqual(second.site.root_page.slug, "gmina-lipno-2")

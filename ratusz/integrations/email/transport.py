@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from ratusz.lib.mailbox import gmina_headers
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 
 def _classify(error: Exception) -> TransportError:
@@ -60,7 +60,7 @@ class Transport:
             self.connection.open()
         return self.connection
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         address = delivery.follower.email if delivery.follower else ""
         if not delivery.follower_id:
             # Not a follower (e.g. a resident told about a reply in the

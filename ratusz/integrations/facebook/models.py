@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from ratusz.gminas.models import Gmina
+from ratusz.integrations.pages import PageAccount, when
 
 PAGE_TAKEN = (
     "Ta strona na Facebooku jest już połączona z inną gminą. Jedna strona może "
@@ -11,7 +12,7 @@ PAGE_TAKEN = (
 )
 
 
-class FacebookPage(models.Model):
+class FacebookPage(PageAccount):
     """One gmina's Page id and Page access token (never shown again once saved).
 
     A Page id belongs to one gmina only (Messenger webhooks are routed by it)
@@ -50,14 +51,8 @@ class FacebookPage(models.Model):
         choices=PostAs.choices,
         default=PostAs.LINK,
     )
-    # What the last "test connection" learned.
+    # What the last "test connection" learned (and when: `checked_at`).
     page_name = models.CharField(max_length=200, blank=True, editable=False)
-    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Set when Facebook refused the token (code 190): posting stops until a
-    # new token is saved. Plain Polish, shown to the gmina's staff.
-    token_error = models.TextField(blank=True, editable=False)
-    token_error_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "strona na Facebooku"
@@ -74,12 +69,21 @@ class FacebookPage(models.Model):
     def __str__(self):
         return f"Facebook: {self.gmina}"
 
-    def has_token(self) -> bool:
-        return bool(self.access_token)
+    def is_connected(self) -> bool:
+        return bool(self.page_id and self.access_token)
 
-    def is_ready(self) -> bool:
-        return bool(
-            self.enabled and self.page_id and self.access_token and not self.token_error
+    def token_rejected_text(self, reason: str, now) -> str:
+        """Graph's reason (code 102/190) and what to do, for the editor."""
+        reason = reason.rstrip(".")
+        if reason == "Token Facebooka wygasł":
+            return (
+                f"Token Facebooka wygasł {when(now)}. Wpisy na Facebooku są "
+                "wstrzymane – wygeneruj nowy token strony i zapisz go w "
+                "ustawieniach Facebooka."
+            )
+        return (
+            f"{reason} ({when(now)}). Wpisy na Facebooku są wstrzymane – wygeneruj "
+            "nowy token strony i zapisz go w ustawieniach Facebooka."
         )
 
 
@@ -87,3 +91,10 @@ def is_configured(gmina) -> bool:
     """Whether a newly published article should be posted to the gmina's Page."""
     config = FacebookPage.objects.filter(gmina=gmina).first()
     return config is not None and config.is_ready()
+
+
+def page_owners(page_id: str) -> list[Gmina]:
+    """The gminas whose Page has this id: at most two, enough to tell one from
+    several (rows saved before ids were unique)."""
+    pages = FacebookPage.objects.filter(page_id=page_id).select_related("gmina")
+    return [page.gmina for page in pages[:2]]

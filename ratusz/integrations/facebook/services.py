@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from ratusz.lib import http
 
+from .graph import GraphError, call
 from .models import PAGE_TAKEN, FacebookPage
-from .transport import TIMEOUT, GraphError, call
+from .transport import PAGE_POSTS, TIMEOUT
 
 
 class PageTaken(Exception):
@@ -33,7 +34,11 @@ def verify_page(page_id: str, token: str) -> str:
     try:
         with http.client(timeout=TIMEOUT) as api:
             body = call(
-                api, "GET", "me", params={"fields": "id,name", "access_token": token}
+                api,
+                "GET",
+                "me",
+                PAGE_POSTS,
+                params={"fields": "id,name", "access_token": token},
             )
     except GraphError as error:
         if error.token_rejected:
@@ -53,10 +58,6 @@ def verify_page(page_id: str, token: str) -> str:
             "strony."
         )
     return name
-
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y, %H:%M")
 
 
 def update_settings(
@@ -107,30 +108,9 @@ def update_settings(
         raise
 
 
-def mark_token_rejected(config: FacebookPage, reason: str) -> str:
-    """Stop posting until a new token is saved; return what the editor reads."""
-    now = timezone.now()
-    reason = reason.rstrip(".")
-    text = (
-        f"{reason} ({_when(now)}). Wpisy na Facebooku są wstrzymane – wygeneruj "
-        "nowy token strony i zapisz go w ustawieniach Facebooka."
-    )
-    if reason == "Token Facebooka wygasł":
-        text = (
-            f"Token Facebooka wygasł {_when(now)}. Wpisy na Facebooku są "
-            "wstrzymane – wygeneruj nowy token strony i zapisz go w ustawieniach "
-            "Facebooka."
-        )
-    FacebookPage.objects.filter(pk=config.pk).update(
-        token_error=text, token_error_at=now
-    )
-    config.token_error, config.token_error_at = text, now
-    return text
-
-
 def check_connection(config: FacebookPage) -> tuple[bool, str]:
     """Ask Facebook for the Page's name with the saved token (GET /{page-id})."""
-    if not config.page_id or not config.access_token:
+    if not config.is_connected():
         return False, "Najpierw zapisz identyfikator strony i token."
     try:
         with http.client(timeout=TIMEOUT) as api:
@@ -138,11 +118,12 @@ def check_connection(config: FacebookPage) -> tuple[bool, str]:
                 api,
                 "GET",
                 config.page_id,
+                PAGE_POSTS,
                 params={"fields": "name", "access_token": config.access_token},
             )
     except GraphError as error:
         if error.token_rejected:
-            return False, mark_token_rejected(config, error.message)
+            return False, config.mark_token_rejected(error.message)
         return False, f"Połączenie nie działa: {error.message}"
     name = str(body.get("name") or "")[:200]
     config.page_name = name

@@ -1,4 +1,7 @@
-"""Posting articles to a gmina's Facebook Page through the Graph API.
+"""Facebook's two outbox transports, both through the Graph API (`graph.py`).
+
+Page posts (`Transport`, outbox channel "facebook")
+---------------------------------------------------
 
 `POST /{version}/{page-id}/feed` (message + link) or, when the gmina chose
 photos and the article has a main image, `POST /{version}/{page-id}/photos`
@@ -22,7 +25,25 @@ Facebook has no idempotency key. Three guards keep a post from doubling:
    A post matches by the article's URL in its message (photo captions) or
    attachments (link posts), or, for a post without a link, by its exact text.
 
-Errors follow https://developers.facebook.com/docs/graph-api/guides/error-handling.
+Messenger replies (`ReplyTransport`, outbox channel "messenger")
+----------------------------------------------------------------
+Staff replies to a resident who wrote to the Page on Facebook Messenger go
+through the Send API: `POST /{version}/{page-id}/messages` (form fields; the
+JSON objects `recipient` and `message` as JSON strings, the Page access token
+in the body, never in the URL). Facebook lets a Page answer a person:
+
+- within 24 hours of their last message: `messaging_type=RESPONSE`;
+- after that, up to 7 days, only as a human agent:
+  `messaging_type=MESSAGE_TAG`, `tag=HUMAN_AGENT` (the app needs the Human
+  Agent permission);
+- after 7 days not at all: the delivery fails at once with a reason staff
+  can read, and the inbox has warned beforehand (`reply_window`).
+
+Answer: `{"recipient_id": "<psid>", "message_id": "m_…"}`. As for Page posts
+there is no idempotency key, so the message id is written to the delivery
+row the moment it is known and a later attempt returns it instead of
+sending again. Errors follow
+https://developers.facebook.com/docs/messenger-platform/error-codes.
 """
 
 from __future__ import annotations
@@ -32,154 +53,52 @@ import logging
 from datetime import timedelta
 
 import httpx
-from django.conf import settings
 from django.utils import timezone
 
+from ratusz.integrations.pages import PagePostTransport
 from ratusz.lib import http
+from ratusz.messenger.models import Conversation
+from ratusz.messenger.networks import CLOSED, HUMAN_AGENT, STANDARD
 from ratusz.outbox.services import record_remote_id
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
+from .graph import Failure, GraphError, Use, call
 from .models import FacebookPage
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 20.0
-# When Facebook throttles without saying for how long.
-DEFAULT_RATE_LIMIT_WAIT = 300.0
-RATE_LIMIT_CODES = {4, 17, 32, 613}
-TRANSIENT_CODES = {1, 2, 341, 368}
-# "Business Use Case" rate limits of Page tokens (e.g. 80001 for Pages).
-BUC_RATE_LIMIT_CODES = range(80000, 80100)
+NOT_CONNECTED = (
+    "Strona na Facebooku nie jest połączona (brak identyfikatora strony lub tokenu)."
+)
 
 
-class GraphError(TransportError):
-    """A Graph API error, with the documented fields kept for callers."""
-
-    def __init__(self, message, *, permanent, retry_after=None, code=None, sub=None):
-        super().__init__(message, permanent=permanent, retry_after=retry_after)
-        self.code = code
-        self.subcode = sub
-
-    @property
-    def token_rejected(self) -> bool:
-        return self.code in (102, 190)
+# Page posts ------------------------------------------------------------------
 
 
-def graph_url(path: str) -> str:
-    base = settings.FACEBOOK_GRAPH_URL.rstrip("/")
-    return f"{base}/{settings.FACEBOOK_GRAPH_VERSION}/{path.lstrip('/')}"
-
-
-def _retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("retry-after", "")
-    if value.isdigit():
-        return float(value)
-    # {"<business-id>": [{"type": "pages", "estimated_time_to_regain_access": 5}]}
-    usage = response.headers.get("x-business-use-case-usage", "")
-    minutes = 0
-    try:
-        for entries in json.loads(usage).values():
-            for entry in entries:
-                minutes = max(
-                    minutes, int(entry.get("estimated_time_to_regain_access"))
-                )
-    except (ValueError, TypeError, AttributeError):
-        pass
-    return minutes * 60.0 if minutes else DEFAULT_RATE_LIMIT_WAIT
-
-
-def _token_error_text(subcode) -> str:
-    if subcode == 463:
-        return "Token Facebooka wygasł"
-    if subcode == 460:
-        return "Token Facebooka przestał działać po zmianie hasła do Facebooka"
-    if subcode == 467:
-        return "Token Facebooka jest nieważny (wylogowano go lub wygasł)"
-    return "Token Facebooka wygasł albo został unieważniony"
-
-
-def classify(response: httpx.Response) -> GraphError:
-    """Turn a Graph API error answer into a TransportError editors can read."""
-    status = response.status_code
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
-    if not isinstance(error, dict):
-        error = {}
-    code, sub = error.get("code"), error.get("error_subcode")
-    detail = str(error.get("error_user_msg") or error.get("message") or "")[:300]
-
-    def fail(text, permanent, retry_after=None):
-        return GraphError(
-            text, permanent=permanent, retry_after=retry_after, code=code, sub=sub
+def _post_refusal(failure: Failure) -> str | None:
+    if failure.code == 100:
+        return (
+            "Facebook odrzucił wpis: nieprawidłowy parametr lub strona. "
+            f"{failure.detail}"
         )
-
-    if code in (102, 190):
-        return fail(_token_error_text(sub) + ".", True)
-    if status == 429 or code in RATE_LIMIT_CODES or code in BUC_RATE_LIMIT_CODES:
-        return fail(
-            "Facebook ogranicza liczbę wpisów (limit zapytań); spróbujemy później.",
-            False,
-            _retry_after(response),
-        )
-    if status >= 500 or code in TRANSIENT_CODES:
-        return fail(
-            f"Facebook ma chwilowe kłopoty (HTTP {status}); spróbujemy później.", False
-        )
-    if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
-        return fail(
-            "Token nie ma uprawnień do publikowania na tej stronie (potrzebne: "
-            "pages_manage_posts i pages_read_engagement, a token musi być "
-            f"tokenem strony). Facebook: {detail}",
-            True,
-        )
-    if code == 100:
-        return fail(
-            f"Facebook odrzucił wpis: nieprawidłowy parametr lub strona. {detail}",
-            True,
-        )
-    if code == 506:
-        return fail("Facebook odrzucił wpis jako powtórzenie poprzedniego.", True)
-    if code == 1609005:
-        return fail(
+    if failure.code == 506:
+        return "Facebook odrzucił wpis jako powtórzenie poprzedniego."
+    if failure.code == 1609005:
+        return (
             "Facebook nie mógł odczytać linku do artykułu. Sprawdź, czy strona "
-            "gminy jest dostępna z internetu.",
-            True,
+            "gminy jest dostępna z internetu."
         )
-    if 400 <= status < 500:
-        return fail(f"Facebook odrzucił wpis (HTTP {status}). {detail}".strip(), True)
-    return fail(f"Nieoczekiwana odpowiedź Facebooka (HTTP {status}).", False)
+    return None
 
 
-def call(api: httpx.Client, method: str, path: str, **kwargs) -> dict:
-    """One Graph API request; a dict on success, GraphError otherwise."""
-    try:
-        response = api.request(method, graph_url(path), **kwargs)
-    except http.FetchError as error:  # BlockedHost included
-        raise GraphError(str(error), permanent=True) from error
-    except httpx.TimeoutException as error:
-        raise GraphError(
-            "Facebook nie odpowiedział na czas; spróbujemy później.", permanent=False
-        ) from error
-    except httpx.HTTPError as error:
-        raise GraphError(
-            f"Brak połączenia z Facebookiem ({type(error).__name__}); "
-            "spróbujemy później.",
-            permanent=False,
-        ) from error
-    if response.status_code != 200:
-        raise classify(response)
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise GraphError("Facebook odpowiedział w nieznanym formacie.", permanent=True)
-    if "error" in body:
-        raise classify(response)
-    return body
-
+PAGE_POSTS = Use(
+    many="wpisów",
+    one="wpis",
+    permissions="Token nie ma uprawnień do publikowania na tej stronie (potrzebne: "
+    "pages_manage_posts i pages_read_engagement, a token musi być tokenem strony).",
+    refusal=_post_refusal,
+)
 
 # Reconciling before a retry: how far back and how many pages of the feed.
 RECONCILE_MARGIN = timedelta(hours=1)  # clock skew between us and Facebook
@@ -215,7 +134,7 @@ def find_post(api: httpx.Client, config, *, since, url: str, text: str) -> str:
         "access_token": config.access_token,
     }
     for _page in range(RECONCILE_MAX_PAGES):
-        body = call(api, "GET", f"{config.page_id}/feed", params=params)
+        body = call(api, "GET", f"{config.page_id}/feed", PAGE_POSTS, params=params)
         posts = body.get("data")
         for post in posts if isinstance(posts, list) else []:
             if isinstance(post, dict) and post.get("id") and matches(post, url, text):
@@ -228,32 +147,18 @@ def find_post(api: httpx.Client, config, *, since, url: str, text: str) -> str:
     return ""
 
 
-class Transport:
-    def __init__(self, gmina):
-        self.gmina = gmina
-        self.config = FacebookPage.objects.filter(gmina=gmina).first()
-        self.api: httpx.Client | None = None
+class Transport(PagePostTransport):
+    """The outbox's "facebook" channel: one article on the gmina's Page."""
 
-    def send(self, delivery, message: Message) -> str:
-        if delivery.remote_id:
-            # An earlier attempt got as far as Facebook; never post twice.
-            return delivery.remote_id
-        config = self.config
-        if config is None or not config.page_id or not config.access_token:
-            raise TransportError(
-                "Strona na Facebooku nie jest połączona (brak identyfikatora "
-                "strony lub tokenu).",
-                permanent=True,
-            )
-        if not config.enabled:
-            raise TransportError(
-                "Publikowanie na Facebooku jest wyłączone w ustawieniach gminy.",
-                permanent=True,
-            )
-        if config.token_error:
-            raise TransportError(config.token_error, permanent=True)
-        if self.api is None:
-            self.api = http.client(timeout=TIMEOUT)
+    account_model = FacebookPage
+    not_connected = NOT_CONNECTED
+    switched_off = "Publikowanie na Facebooku jest wyłączone w ustawieniach gminy."
+    no_remote_id = "Facebook przyjął wpis, ale nie podał jego identyfikatora."
+
+    def timeout(self) -> float:
+        return TIMEOUT
+
+    def post(self, config, delivery, message: Envelope) -> str:
         text = message.text or message.subject
         photo = config.post_as == FacebookPage.PostAs.PHOTO and message.image_url
         caption = f"{text}\n\n{message.url}" if message.url else text
@@ -264,7 +169,6 @@ class Transport:
                 config, delivery, message, caption if photo else text
             )
             if found:
-                record_remote_id(delivery, found)
                 return found
         if photo:
             path = f"{config.page_id}/photos"
@@ -275,43 +179,145 @@ class Transport:
             if message.url:
                 data["link"] = message.url
         data["access_token"] = config.access_token
-        body = self._call("POST", path, data=data)
+        body = call(self.api, "POST", path, PAGE_POSTS, data=data)
         # /feed answers {"id": "<page>_<post>"}; /photos answers
         # {"id": "<photo>", "post_id": "<page>_<post>"}.
-        remote_id = str(body.get("post_id") or body.get("id") or "")
-        if not remote_id:
-            raise TransportError(
-                "Facebook przyjął wpis, ale nie podał jego identyfikatora.",
-                permanent=True,
-            )
-        record_remote_id(delivery, remote_id)
-        return remote_id
+        return str(body.get("post_id") or body.get("id") or "")
 
-    def _call(self, method: str, path: str, **kwargs) -> dict:
-        try:
-            return call(self.api, method, path, **kwargs)
-        except GraphError as error:
-            if error.token_rejected:
-                from .services import mark_token_rejected
-
-                error.message = mark_token_rejected(self.config, error.message)
-            raise
-
-    def _reconcile(self, config, delivery, message: Message, text: str) -> str:
+    def _reconcile(self, config, delivery, message: Envelope, text: str) -> str:
         since = (delivery.created_at or timezone.now()) - RECONCILE_MARGIN
         try:
             return find_post(self.api, config, since=since, url=message.url, text=text)
         except GraphError as error:
-            if error.token_rejected:
-                from .services import mark_token_rejected
-
-                error.message = mark_token_rejected(config, error.message)
-            elif error.permanent:
+            if error.permanent and not error.token_rejected:
                 error.message = (
                     "Nie udało się sprawdzić, czy wpis już jest na stronie "
                     f"(ponowienie wymaga odczytu wpisów strony). {error.message}"
                 )
             raise
+
+
+# Messenger replies -----------------------------------------------------------
+
+STANDARD_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+OUTSIDE_WINDOW_SUBCODE = 2018278
+NO_SUCH_USER_SUBCODE = 2018001
+
+CLOSED_TEXT = (
+    "Minęło ponad 7 dni od ostatniej wiadomości mieszkańca na Messengerze: "
+    "Facebook nie pozwala już na nią odpowiedzieć. Odpowiedź jest widoczna "
+    "pod linkiem do rozmowy; jeśli to ważne, skontaktuj się z mieszkańcem "
+    "inną drogą."
+)
+
+
+def reply_window(conversation, now=None):
+    """(deadline, kind): until when and how the Page may still answer.
+
+    kind is "standard" (within 24 h of the resident's last message),
+    "human_agent" (24 h – 7 days, sent with the HUMAN_AGENT tag) or "closed"
+    (deadline: when it closed; None when the resident never wrote).
+    """
+    now = now or timezone.now()
+    last = conversation.last_resident_message_at
+    if last is None:
+        return None, CLOSED
+    if now < last + STANDARD_WINDOW:
+        return last + STANDARD_WINDOW, STANDARD
+    if now < last + HUMAN_AGENT_WINDOW:
+        return last + HUMAN_AGENT_WINDOW, HUMAN_AGENT
+    return last + HUMAN_AGENT_WINDOW, CLOSED
+
+
+def _reply_refusal(failure: Failure) -> str | None:
+    if failure.code == 10 and failure.sub == OUTSIDE_WINDOW_SUBCODE:
+        return (
+            "Facebook odrzucił odpowiedź: minęło okno odpowiedzi na Messengerze "
+            "(24 godziny, z oznaczeniem „pracownik” 7 dni od ostatniej wiadomości "
+            "mieszkańca). Skontaktuj się z mieszkańcem inną drogą."
+        )
+    if failure.code == 551:
+        return (
+            "Ta osoba jest teraz niedostępna na Messengerze (mogła zablokować "
+            "stronę gminy albo usunąć konto). Odpowiedź jest widoczna pod linkiem "
+            "do rozmowy."
+        )
+    if failure.code == 100 and failure.sub == NO_SUCH_USER_SUBCODE:
+        return "Facebook nie zna tego odbiorcy (konto mogło zostać usunięte)."
+    return None
+
+
+REPLIES = Use(
+    many="wiadomości",
+    one="wiadomość",
+    permissions="Token nie ma uprawnień do wysyłania wiadomości z tej strony "
+    "(potrzebne: pages_messaging).",
+    refusal=_reply_refusal,
+)
+
+
+class ReplyTransport:
+    """The outbox's "messenger" channel: one staff reply to one PSID.
+
+    Unlike Page posts, replies go out even while posting articles is
+    switched off (`FacebookPage.enabled`): the resident asked.
+    """
+
+    def __init__(self, gmina):
+        self.gmina = gmina
+        self.config = FacebookPage.objects.filter(gmina=gmina).first()
+        self.api: httpx.Client | None = None
+
+    def _conversation(self, message: Envelope):
+        return Conversation.objects.filter(
+            pk=message.extra.get("conversation"), gmina=self.gmina
+        ).first()
+
+    def send(self, delivery, message: Envelope) -> str:
+        if delivery.remote_id:
+            # An earlier attempt reached Facebook; never send twice.
+            return delivery.remote_id
+        config = self.config
+        if config is None or not config.is_connected():
+            raise TransportError(NOT_CONNECTED, permanent=True)
+        if config.token_error:
+            raise TransportError(config.token_error, permanent=True)
+        psid = str(message.extra.get("psid") or "")
+        conversation = self._conversation(message)
+        if not psid or conversation is None:
+            raise TransportError("Brak odbiorcy na Messengerze.", permanent=True)
+        _, kind = reply_window(conversation)
+        if kind == CLOSED:
+            raise TransportError(CLOSED_TEXT, permanent=True)
+        data = {
+            "recipient": json.dumps({"id": psid}),
+            "message": json.dumps({"text": message.text}, ensure_ascii=False),
+            "access_token": config.access_token,
+        }
+        if kind == STANDARD:
+            data["messaging_type"] = "RESPONSE"
+        else:
+            data["messaging_type"] = "MESSAGE_TAG"
+            data["tag"] = "HUMAN_AGENT"
+        if self.api is None:
+            self.api = http.client(timeout=TIMEOUT)
+        try:
+            body = call(
+                self.api, "POST", f"{config.page_id}/messages", REPLIES, data=data
+            )
+        except GraphError as error:
+            if error.token_rejected:
+                error.message = config.mark_token_rejected(error.message)
+            raise
+        remote_id = str(body.get("message_id") or "")
+        if not remote_id:
+            raise TransportError(
+                "Facebook przyjął wiadomość, ale nie podał jej identyfikatora.",
+                permanent=True,
+            )
+        record_remote_id(delivery, remote_id)
+        return remote_id
 
     def close(self):
         if self.api is not None:

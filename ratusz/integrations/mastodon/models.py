@@ -3,9 +3,10 @@
 from django.db import models
 
 from ratusz.gminas.models import Gmina
+from ratusz.integrations.pages import PageAccount, when
 
 
-class MastodonAccount(models.Model):
+class MastodonAccount(PageAccount):
     """One gmina's instance and access token (never shown again once saved)."""
 
     class Visibility(models.TextChoices):
@@ -33,14 +34,9 @@ class MastodonAccount(models.Model):
         choices=Visibility.choices,
         default=Visibility.PUBLIC,
     )
-    # What the last "test connection" learned, e.g. "gmina@mastodon.social".
+    # What the last "test connection" learned, e.g. "gmina@mastodon.social"
+    # (and when: `checked_at`).
     account_name = models.CharField(max_length=200, blank=True, editable=False)
-    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Set when the instance refused the token (401): posting stops until a
-    # new token is saved. Plain Polish, shown to the gmina's staff.
-    token_error = models.TextField(blank=True, editable=False)
-    token_error_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "konto w Mastodonie"
@@ -49,15 +45,16 @@ class MastodonAccount(models.Model):
     def __str__(self):
         return f"Mastodon: {self.gmina}"
 
-    def has_token(self) -> bool:
-        return bool(self.access_token)
+    def is_connected(self) -> bool:
+        return bool(self.instance_url and self.access_token)
 
-    def is_ready(self) -> bool:
-        return bool(
-            self.enabled
-            and self.instance_url
-            and self.access_token
-            and not self.token_error
+    def token_rejected_text(self, reason: str, now) -> str:
+        """What to do once the instance refused the token (401)."""
+        return (
+            f"Token Mastodona unieważniony – serwer odrzucił go {when(now)}. Wpisy "
+            "w Mastodonie są wstrzymane: wygeneruj nowy token (Preferencje → "
+            "Development, uprawnienia read:accounts i write:statuses) i zapisz go "
+            "w ustawieniach Mastodona."
         )
 
 

@@ -13,10 +13,6 @@ from .models import MastodonAccount
 from .transport import MastodonError, call
 
 
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y, %H:%M")
-
-
 def update_settings(
     config: MastodonAccount,
     *,
@@ -52,32 +48,16 @@ def update_settings(
         config.save(update_fields=fields)
 
 
-def mark_token_rejected(config: MastodonAccount) -> str:
-    """Stop posting until a new token is saved; return what the editor reads."""
-    now = timezone.now()
-    text = (
-        f"Token Mastodona unieważniony – serwer odrzucił go {_when(now)}. Wpisy "
-        "w Mastodonie są wstrzymane: wygeneruj nowy token (Preferencje → "
-        "Development, uprawnienia read:accounts i write:statuses) i zapisz go "
-        "w ustawieniach Mastodona."
-    )
-    MastodonAccount.objects.filter(pk=config.pk).update(
-        token_error=text, token_error_at=now
-    )
-    config.token_error, config.token_error_at = text, now
-    return text
-
-
 def check_connection(config: MastodonAccount) -> tuple[bool, str]:
     """Ask the instance whose token this is (verify_credentials)."""
-    if not config.instance_url or not config.access_token:
+    if not config.is_connected():
         return False, "Najpierw zapisz adres serwera i token."
     try:
         with http.client(timeout=settings.MASTODON_TIMEOUT) as api:
             body = call(api, config, "GET", "/api/v1/accounts/verify_credentials")
     except MastodonError as error:
         if error.token_rejected:
-            return False, mark_token_rejected(config)
+            return False, config.mark_token_rejected(error.message)
         return False, f"Połączenie nie działa: {error.message}"
     host = urlsplit(config.instance_url).hostname or ""
     name = f"@{body.get('username') or body.get('acct') or '?'}@{host}"[:200]

@@ -28,9 +28,9 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from ratusz.integrations.pages import PageApiError, PagePostTransport
 from ratusz.lib import http
-from ratusz.outbox.services import record_remote_id
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope
 
 from .models import MastodonAccount
 from .text import LIMIT, URL_LENGTH, length, status_text  # noqa: F401 (re-exported)
@@ -38,7 +38,7 @@ from .text import LIMIT, URL_LENGTH, length, status_text  # noqa: F401 (re-expor
 DEFAULT_RATE_LIMIT_WAIT = 300.0
 
 
-class MastodonError(TransportError):
+class MastodonError(PageApiError):
     def __init__(self, message, *, permanent, retry_after=None, status=None):
         super().__init__(message, permanent=permanent, retry_after=retry_after)
         self.status = status
@@ -112,7 +112,7 @@ def find_status(api: httpx.Client, config, *, since, url: str) -> str:
     return ""
 
 
-def idempotency_key(delivery, message: Message) -> str:
+def idempotency_key(delivery, message: Envelope) -> str:
     """The same for every attempt of one article revision's post."""
     revision = (message.extra or {}).get("revision") or f"d{delivery.pk}"
     return f"ratusz-{delivery.item.replace(':', '-')}-rev-{revision}"
@@ -132,10 +132,11 @@ def _error_text(response: httpx.Response) -> str:
     return ""
 
 
-def _retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("retry-after", "")
-    if value.isdigit():
-        return float(value)
+def retry_after(response: httpx.Response) -> float:
+    """Retry-After, else the X-RateLimit-Reset moment, else 5 minutes."""
+    seconds = http.retry_after(response)
+    if seconds is not None:
+        return seconds
     reset = response.headers.get("x-ratelimit-reset", "")
     try:
         moment = datetime.fromisoformat(reset)
@@ -162,7 +163,7 @@ def classify(response: httpx.Response) -> MastodonError:
             "Serwer Mastodona ogranicza liczbę wpisów (limit zapytań); "
             "spróbujemy później.",
             False,
-            _retry_after(response),
+            retry_after(response),
         )
     if status == 408 or status >= 500:
         return fail(
@@ -215,32 +216,20 @@ def call(api: httpx.Client, config, method: str, path: str, **kwargs) -> dict:
     return body
 
 
-class Transport:
-    def __init__(self, gmina):
-        self.gmina = gmina
-        self.config = MastodonAccount.objects.filter(gmina=gmina).first()
-        self.api: httpx.Client | None = None
+class Transport(PagePostTransport):
+    """The outbox's "mastodon" channel: one article on the gmina's account."""
 
-    def send(self, delivery, message: Message) -> str:
-        if delivery.remote_id:
-            # An earlier attempt got as far as the instance; never post twice.
-            return delivery.remote_id
-        config = self.config
-        if config is None or not config.instance_url or not config.access_token:
-            raise TransportError(
-                "Konto w Mastodonie nie jest połączone (brak adresu serwera lub "
-                "tokenu).",
-                permanent=True,
-            )
-        if not config.enabled:
-            raise TransportError(
-                "Publikowanie w Mastodonie jest wyłączone w ustawieniach gminy.",
-                permanent=True,
-            )
-        if config.token_error:
-            raise TransportError(config.token_error, permanent=True)
-        if self.api is None:
-            self.api = http.client(timeout=settings.MASTODON_TIMEOUT)
+    account_model = MastodonAccount
+    not_connected = (
+        "Konto w Mastodonie nie jest połączone (brak adresu serwera lub tokenu)."
+    )
+    switched_off = "Publikowanie w Mastodonie jest wyłączone w ustawieniach gminy."
+    no_remote_id = "Mastodon przyjął wpis, ale nie podał jego identyfikatora."
+
+    def timeout(self) -> float:
+        return settings.MASTODON_TIMEOUT
+
+    def post(self, config, delivery, message: Envelope) -> str:
         text = delivery.payload.get("text") or "\n\n".join(
             part for part in (message.subject, message.text) if part
         )
@@ -255,42 +244,15 @@ class Transport:
         )
         if (delivery.attempts or delivery.state == "unknown") and first_try_long_ago:
             since = delivery.created_at - timedelta(hours=1)
-            try:
-                found = find_status(self.api, config, since=since, url=message.url)
-            except MastodonError as error:
-                if error.token_rejected:
-                    from .services import mark_token_rejected
-
-                    error.message = mark_token_rejected(config)
-                raise
+            found = find_status(self.api, config, since=since, url=message.url)
             if found:
-                record_remote_id(delivery, found)
                 return found
-        try:
-            body = call(
-                self.api,
-                config,
-                "POST",
-                "/api/v1/statuses",
-                data=data,
-                headers={"Idempotency-Key": key},
-            )
-        except MastodonError as error:
-            if error.token_rejected:
-                from .services import mark_token_rejected
-
-                error.message = mark_token_rejected(config)
-            raise
-        remote_id = str(body.get("id") or "")
-        if not remote_id:
-            raise TransportError(
-                "Mastodon przyjął wpis, ale nie podał jego identyfikatora.",
-                permanent=True,
-            )
-        record_remote_id(delivery, remote_id)
-        return remote_id
-
-    def close(self):
-        if self.api is not None:
-            self.api.close()
-            self.api = None
+        body = call(
+            self.api,
+            config,
+            "POST",
+            "/api/v1/statuses",
+            data=data,
+            headers={"Idempotency-Key": key},
+        )
+        return str(body.get("id") or "")

@@ -3,44 +3,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import SmsSettings
-from .services import PhoneError, normalize_phone
-
-
-class SmsSignupForm(forms.Form):
-    phone = forms.CharField(
-        label=gettext_lazy("Numer telefonu komórkowego"),
-        max_length=32,
-        error_messages={"required": gettext_lazy("Podaj numer telefonu komórkowego.")},
-    )
-    # A separate, unticked consent (Prawo komunikacji elektronicznej, art. 398).
-    consent = forms.BooleanField(
-        required=True,
-        error_messages={
-            "required": gettext_lazy(
-                "Zaznacz zgodę na SMS-y — bez niej nie możemy ich wysyłać."
-            )
-        },
-    )
-
-    def clean_phone(self):
-        try:
-            return normalize_phone(self.cleaned_data["phone"])
-        except PhoneError as error:
-            raise forms.ValidationError(str(error)) from None
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Kod z SMS-a"),
-        max_length=20,
-        error_messages={"required": gettext_lazy("Wpisz 6-cyfrowy kod z SMS-a.")},
-    )
-
-    def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        if len(code) != 6 or not code.isdigit() or not code.isascii():
-            raise forms.ValidationError(_("Kod ma 6 cyfr, np. 123456."))
-        return code
 
 
 class InboundForm(forms.Form):

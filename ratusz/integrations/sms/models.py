@@ -1,11 +1,16 @@
 """A gmina's SMSAPI connection and the raw SMS replies residents send it."""
 
 import secrets
+from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
 
 from ratusz.gminas.models import Gmina
+
+# Raw SMS replies (InboundSms, with the sender's number) are kept this long
+# for disputes about a STOP, then deleted (RODO art. 5(1)(e)).
+INBOUND_SMS_RETENTION = timedelta(days=30)
 
 
 def new_webhook_secret() -> str:

@@ -1,87 +1,38 @@
-"""Residents and SMS: signing up with a code, and replies such as STOP."""
+"""The SMS provider: SMSAPI's part of following, replies such as STOP, settings.
+
+Following by SMS (consent, code, confirmation) is `ratusz.fans.following`; this
+module sends its codes (`SmsProvider`, registered in `apps.SmsConfig.ready`)
+and keeps the raw replies residents send.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
-import secrets
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from ratusz.fans import services as fans_services
-from ratusz.fans.models import (
-    CONFIRMATION_TTL,
-    ChannelState,
-    Confirmation,
-    Consent,
-    Follower,
-    hash_token,
-    new_token,
-)
-from ratusz.lib.ratelimit import over_limit
+from ratusz.fans import following
+from ratusz.fans.models import Follower
+from ratusz.fans.providers import CodeNotSent, Provider
+from ratusz.lib.phones import PhoneError, national_number, normalize_phone
 from ratusz.outbox.models import Channel
 from ratusz.outbox.transports import TransportError
 
-from .models import InboundSms, SmsSettings
+from .models import INBOUND_SMS_RETENTION, InboundSms, SmsSettings
+from .models import new_webhook_secret as make_webhook_secret
+from .transport import InvalidNumber, SmsApi
 
-MAX_CODE_ATTEMPTS = 5
-CONSENT_TEXT_VERSION = "sms-1"
-# Polish mobile ranges (UKE numbering plan); landlines cannot receive SMS.
-MOBILE_PREFIXES = {
-    "45", "50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88"
-}  # fmt: skip
+logger = logging.getLogger(__name__)
+
 STOP_WORDS = {"stop", "stop sms", "stopsms", "nie"}
 
 
-class PhoneError(ValueError):
-    """The number cannot be used; the message says why, in Polish."""
-
-
-class SignupError(Exception):
-    def __init__(self, message: str, *, rate_limited: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.rate_limited = rate_limited
-
-
-# Phone numbers ---------------------------------------------------------------
-
-
-def normalize_phone(value: str) -> str:
-    """A Polish mobile number as E.164 (+48XXXXXXXXX), or PhoneError."""
-    raw = re.sub(r"[\s\-./()]", "", value or "")
-    if not raw:
-        raise PhoneError(_("Podaj numer telefonu komórkowego."))
-    if raw.startswith("+"):
-        if not raw.startswith("+48"):
-            raise PhoneError(_("Przyjmujemy tylko polskie numery (+48)."))
-        raw = raw[3:]
-    elif raw.startswith("0048"):
-        raw = raw[4:]
-    elif len(raw) == 11 and raw.startswith("48"):
-        raw = raw[2:]
-    if not raw.isdigit() or not raw.isascii():
-        raise PhoneError(_("Numer telefonu może zawierać tylko cyfry."))
-    if len(raw) != 9:
-        raise PhoneError(
-            _("Polski numer komórkowy ma 9 cyfr, np. 600 123 456 (podano %(n)d).")
-            % {"n": len(raw)}
-        )
-    if raw[:2] not in MOBILE_PREFIXES:
-        raise PhoneError(
-            _("To nie wygląda na numer komórkowy — SMS-y dochodzą tylko na komórki.")
-        )
-    return "+48" + raw
-
-
-# Signing up --------------------------------------------------------------------
+# The provider of following by SMS -------------------------------------------
 
 
 def settings_for(gmina) -> SmsSettings | None:
@@ -96,178 +47,58 @@ def is_available(gmina) -> bool:
     return config is not None and not config.token_error
 
 
-def consent_text(gmina) -> str:
-    return _(
-        "Chcę otrzymywać od %(gmina)s SMS-y z komunikatami gminy na podany numer "
-        "telefonu. Zgodę mogę wycofać w każdej chwili, odpowiadając STOP "
-        "lub na stronie ustawień powiadomień."
-    ) % {"gmina": gmina.name_genitive}
-
-
-def _code_hash(token: str, code: str) -> str:
-    # Salted with the confirmation's own token (known only from the link), so
-    # a database dump cannot be turned into codes with a 10⁶ lookup table.
-    return hash_token(f"{token}:{code}")
-
-
-def code_message(gmina, code: str) -> str:
-    return _("%(code)s to kod potwierdzenia SMS-ów od %(gmina)s.") % {
-        "code": code,
-        "gmina": gmina.name_genitive,
-    }
-
-
-def start_signup(gmina, phone: str, *, ip: str, source: str) -> str:
-    """Record the consent and text a code to `phone`; return the link token.
-
-    Behaves the same whether or not the number is already known, so the
-    form cannot be used to learn who follows the gmina. An active number
-    stays active until the new code is confirmed (or never is).
-    """
+def send_code(gmina, phone: str, text: str, *, idx: str) -> None:
+    """Text a confirmation code; CodeNotSent says in Polish what went wrong."""
     config = settings_for(gmina)
     if config is None:
-        raise SignupError(_("Ta gmina nie wysyła jeszcze SMS-ów."))
-    period = settings.SMS_CODE_RATE_PERIOD
-    if over_limit(
-        f"sms-code:ip:{ip}", settings.SMS_CODE_RATE_PER_IP, period
-    ) or over_limit(
-        f"sms-code:phone:{phone}", settings.SMS_CODE_RATE_PER_PHONE, period
-    ):
-        raise SignupError(
-            _("Wysłaliśmy już kilka kodów. Spróbuj ponownie za godzinę."),
-            rate_limited=True,
-        )
-    token = new_token()
-    code = f"{secrets.randbelow(10**6):06d}"
-    now = timezone.now()
-    with transaction.atomic():
-        follower = _follower_for(gmina, phone)
-        if follower.phone_state != ChannelState.ACTIVE:
-            follower.phone_state = ChannelState.PENDING
-            follower.save(update_fields=["phone_state", "updated_at"])
-        Consent.objects.create(
-            follower=follower,
-            channel=Channel.SMS,
-            action=Consent.Action.GIVEN,
-            text_version=CONSENT_TEXT_VERSION,
-            text=consent_text(gmina),
-            source=source[:200],
-            at=now,
-        )
-        # Only the latest code works.
-        Confirmation.objects.filter(
-            follower=follower, channel=Channel.SMS, used_at__isnull=True
-        ).update(expires_at=now)
-        confirmation = Confirmation.objects.create(
-            follower=follower,
-            channel=Channel.SMS,
-            token_hash=hash_token(token),
-            code_hash=_code_hash(token, code),
-            created_at=now,
-            expires_at=now + CONFIRMATION_TTL,
-        )
-    from .transport import InvalidNumber, SmsApi
-
+        raise CodeNotSent(_("Ta gmina nie wysyła jeszcze SMS-ów."))
     api = SmsApi(gmina, config)
     try:
-        api.send(phone, code_message(gmina, code), idx=f"kod-{confirmation.pk}")
+        api.send(phone, text, idx=idx)
     except InvalidNumber as error:
-        raise SignupError(
+        raise CodeNotSent(
             _("Operator nie przyjął tego numeru. Sprawdź go i spróbuj ponownie.")
         ) from error
     except TransportError as error:
-        raise SignupError(
+        raise CodeNotSent(
             _("Nie udało się wysłać SMS-a z kodem. Spróbuj ponownie później.")
         ) from error
     finally:
         api.close()
-    return token
 
 
-def _follower_for(gmina, phone: str) -> Follower:
-    try:
-        with transaction.atomic():
-            return Follower.objects.get_or_create(gmina=gmina, phone=phone)[0]
-    except IntegrityError:  # created by a parallel request
-        return Follower.objects.get(gmina=gmina, phone=phone)
+def inbound_sms_of(follower: Follower):
+    """The raw SMS the follower's number sent to their gmina, oldest first.
 
-
-def find_confirmation(gmina, token: str) -> Confirmation | None:
-    if gmina is None or not token:
-        return None
-    return (
-        Confirmation.objects.filter(
-            token_hash=hash_token(token),
-            channel=Channel.SMS,
-            follower__gmina=gmina,
-        )
-        .select_related("follower")
-        .first()
-    )
-
-
-@dataclass
-class CodeResult:
-    ok: bool
-    message: str = ""
-
-
-def confirm_code(confirmation: Confirmation, token: str, code: str, *, source: str):
-    """Check `code`; on success the number becomes active. Returns CodeResult.
-
-    The attempt is counted with a conditional UPDATE before the comparison,
-    so parallel guesses cannot get past the limit.
+    SMSAPI writes the sender as "48600123456" and the follower's number is
+    stored as "+48600123456"; numbers are compared digit by digit, over all
+    the gmina's rows (kept 30 days: tens, not millions), so that no way of
+    writing the number escapes an export or an erasure.
     """
-    if not confirmation.is_usable():
-        return CodeResult(
-            False, _("Kod wygasł lub został już użyty. Zapisz się ponownie.")
-        )
-    counted = Confirmation.objects.filter(
-        pk=confirmation.pk,
-        used_at__isnull=True,
-        attempts__lt=MAX_CODE_ATTEMPTS,
-    ).update(attempts=F("attempts") + 1)
-    if not counted:
-        return CodeResult(
-            False,
-            _("Wykorzystano limit prób. Zapisz się ponownie, by dostać nowy kod."),
-        )
-    confirmation.refresh_from_db(fields=["attempts"])
-    if not constant_time_compare(confirmation.code_hash, _code_hash(token, code)):
-        left = MAX_CODE_ATTEMPTS - confirmation.attempts
-        if left <= 0:
-            return CodeResult(
-                False,
-                _("Nieprawidłowy kod. Wykorzystano limit prób — zapisz się ponownie."),
-            )
-        return CodeResult(
-            False,
-            _("Nieprawidłowy kod. Pozostałe próby: %(left)d.") % {"left": left},
-        )
-    with transaction.atomic():
-        used = Confirmation.objects.filter(
-            pk=confirmation.pk, used_at__isnull=True
-        ).update(used_at=timezone.now())
-        if not used:
-            return CodeResult(False, _("Ten kod został już użyty."))
-        follower = Follower.objects.select_for_update().get(pk=confirmation.follower_id)
-        follower.phone_state = ChannelState.ACTIVE
-        follower.save(update_fields=["phone_state", "updated_at"])
-        given = (
-            follower.consents.filter(channel=Channel.SMS, action=Consent.Action.GIVEN)
-            .order_by("-at", "-pk")
-            .first()
-        )
-        Consent.objects.create(
-            follower=follower,
-            channel=Channel.SMS,
-            action=Consent.Action.CONFIRMED,
-            text_version=given.text_version if given else CONSENT_TEXT_VERSION,
-            text=given.text if given else "",
-            source=source[:200],
-        )
-    confirmation.follower = follower
-    return CodeResult(True)
+    number = national_number(follower.phone)
+    if not number:
+        return InboundSms.objects.none()
+    senders = InboundSms.objects.filter(gmina_id=follower.gmina_id)
+    ids = [
+        pk
+        for pk, sender in senders.values_list("pk", "sender").iterator()
+        if national_number(sender) == number
+    ]
+    return InboundSms.objects.filter(pk__in=ids).order_by("received_at", "pk")
+
+
+class SmsProvider(Provider):
+    def is_available(self, gmina) -> bool:
+        return is_available(gmina)
+
+    def send_code(self, gmina, to: str, text: str, *, idx: str) -> None:
+        send_code(gmina, to, text, idx=idx)
+
+    def received_from(self, follower):
+        return inbound_sms_of(follower)
+
+    def forget_received_from(self, follower) -> None:
+        inbound_sms_of(follower).delete()
 
 
 # Replies -----------------------------------------------------------------------
@@ -290,7 +121,8 @@ def record_inbound(gmina, data, raw=None) -> tuple[InboundSms | None, bool]:
     """Store an SMSAPI callback (`raw` kept as it came); (event, created).
 
     A repeated callback (same MsgId) hits the unique constraint and is
-    dropped: (None, False).
+    dropped: (None, False). The caller queues `tasks.process_inbound` for a
+    new event after commit.
     """
     raw = data if raw is None else raw
     payload = {key: str(raw.get(key, ""))[:2000] for key in list(raw.keys())[:50]}
@@ -307,14 +139,7 @@ def record_inbound(gmina, data, raw=None) -> tuple[InboundSms | None, bool]:
             )
     except IntegrityError:
         return None, False
-    transaction.on_commit(lambda: _enqueue(event.pk))
     return event, True
-
-
-def _enqueue(event_id: int) -> None:
-    from .tasks import process_inbound
-
-    process_inbound(event_id)
 
 
 def _timestamp(value: str):
@@ -352,7 +177,7 @@ def process_inbound(event_id: int) -> str | None:
             else None
         )
         if follower is not None:
-            fans_services.unsubscribe(follower, Channel.SMS, source="SMS STOP")
+            following.unsubscribe(follower, Channel.SMS, source="SMS STOP")
             result = InboundSms.Result.STOPPED
     InboundSms.objects.filter(pk=event_id).update(result=result)
     return result
@@ -370,6 +195,25 @@ def process_pending_inbound() -> int:
     return len(ids)
 
 
+def purge_inbound_sms(now=None) -> int:
+    """Delete raw SMS replies older than INBOUND_SMS_RETENTION; return how many.
+
+    A reply still unprocessed by then (its task and the 5-minute sweep kept
+    failing) is processed once more first, so a STOP is never just dropped.
+    """
+    now = now or timezone.now()
+    overdue = InboundSms.objects.filter(received_at__lt=now - INBOUND_SMS_RETENTION)
+    for event_id in overdue.filter(processed_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        try:
+            process_inbound(event_id)
+        except Exception:  # retention must go on
+            logger.exception("Inbound SMS %s failed before its deletion", event_id)
+    deleted, _count = overdue.delete()
+    return deleted
+
+
 # Staff ---------------------------------------------------------------------------
 
 
@@ -384,8 +228,6 @@ def update_settings(
     new_webhook_secret: bool = False,
 ) -> SmsSettings:
     """Save a gmina's SMS settings; a new token clears a refused one's error."""
-    from .models import new_webhook_secret as make_secret
-
     config.sender = sender
     config.test_mode = test_mode
     if remove_token:
@@ -395,6 +237,6 @@ def update_settings(
         config.token = new_token
         config.token_error = ""
     if new_webhook_secret or not config.webhook_secret:
-        config.webhook_secret = make_secret()
+        config.webhook_secret = make_webhook_secret()
     config.save()
     return config

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ratusz.lib import http
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from .models import SmsSettings
 
@@ -133,7 +133,7 @@ class SmsApi:
                 _("SMSAPI jest chwilowo niedostępne (HTTP %(status)d).")
                 % {"status": status},
                 permanent=False,
-                retry_after=_retry_after(response),
+                retry_after=http.retry_after(response),
             )
         if status in (401, 403):
             raise self._token_refused()
@@ -185,7 +185,7 @@ class SmsApi:
             _("SMSAPI zwróciło błąd %(code)s: %(detail)s")
             % {"code": code, "detail": detail},
             permanent=not transient,
-            retry_after=_retry_after(response),
+            retry_after=http.retry_after(response),
         )
 
     def _token_refused(self) -> TransportError:
@@ -203,11 +203,6 @@ class SmsApi:
             self._client = None
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
-    return float(value) if value.isdigit() else None
-
-
 class Transport:
     """The outbox's SMS transport: an article's text to one follower."""
 
@@ -215,7 +210,7 @@ class Transport:
         self.gmina = gmina
         self.api = SmsApi(gmina)
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         phone = delivery.follower.phone if delivery.follower else ""
         if not delivery.follower_id:
             # Not a follower (a messenger notification): the composer's number.

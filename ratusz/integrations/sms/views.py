@@ -1,10 +1,11 @@
 """SMSAPI's callback for SMS that residents send to the gmina (replies, STOP)."""
 
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import services, tasks
 from .forms import InboundForm
 from .models import SmsSettings
 
@@ -27,5 +28,7 @@ def inbound(request, secret):
         return HttpResponseBadRequest("ERROR", content_type="text/plain")
     # Stored first, processed by the worker after commit; a repeat is dropped
     # by the unique constraint and still acknowledged, so SMSAPI stops trying.
-    services.record_inbound(config.gmina, form.cleaned_data, raw=data)
+    event, created = services.record_inbound(config.gmina, form.cleaned_data, raw=data)
+    if created:
+        transaction.on_commit(lambda: tasks.process_inbound(event.pk))
     return HttpResponse("OK", content_type="text/plain")

@@ -11,18 +11,16 @@ import base64
 import binascii
 import json
 import threading
-from email.utils import parsedate_to_datetime
 
 import http_ece
 import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils import timezone
 
 from ratusz.fans.models import PushSubscription
 from ratusz.lib import http
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 
 from . import vapid
 
@@ -67,22 +65,6 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
         ) from error
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - timezone.now()).total_seconds())
-
-
 def _reason(response: httpx.Response) -> str:
     text = " ".join(response.text.split())[:200]
     return f" ({text})" if text else ""
@@ -108,7 +90,7 @@ class Transport:
             _clients.timeout = timeout
         return client
 
-    def send(self, delivery, message: Message) -> str:
+    def send(self, delivery, message: Envelope) -> str:
         subscription = delivery.push_subscription
         if subscription is None:
             raise TransportError(
@@ -163,7 +145,7 @@ class Transport:
                 f"Usługa powiadomień jest chwilowo niedostępna lub przeciążona "
                 f"({status}){_reason(response)}.",
                 permanent=False,
-                retry_after=retry_after(response),
+                retry_after=http.retry_after(response),
             )
         if status in (401, 403):
             problem = "odrzuciła podpis VAPID – sprawdź klucze VAPID"
@@ -176,7 +158,7 @@ class Transport:
             permanent=True,
         )
 
-    def payload(self, delivery, message: Message) -> bytes:
+    def payload(self, delivery, message: Envelope) -> bytes:
         data = {
             "title": message.subject,
             "body": message.text,

@@ -12,32 +12,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from ratusz.fans import following
 from ratusz.fans.models import Follower
 from ratusz.gminas.models import Gmina
 from ratusz.lib.client_ip import client_ip
 from ratusz.lib.ratelimit import over_limit
 
-from . import services, vapid
+from . import vapid
 from .forms import EndpointForm, SubscriptionForm
 
 MAX_BODY = 16 * 1024
-# Requests allowed per client address and endpoint in a period (settings
-# WEBPUSH_RATE_PER_IP / WEBPUSH_RATE_PERIOD override). Generous: a village
-# behind one mobile operator's address shares it.
-WEBPUSH_RATE_PER_IP = 30
-WEBPUSH_RATE_PERIOD = 600  # seconds
 
 
 def rate_limited(action: str):
-    """Answer 429 to a client address past its limit for `action`."""
+    """Answer 429 to a client address past its limit for `action`.
+
+    The limit: settings.WEBPUSH_RATE_PER_IP requests per WEBPUSH_RATE_PERIOD.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            limit = getattr(settings, "WEBPUSH_RATE_PER_IP", WEBPUSH_RATE_PER_IP)
-            period = getattr(settings, "WEBPUSH_RATE_PERIOD", WEBPUSH_RATE_PERIOD)
+            period = settings.WEBPUSH_RATE_PERIOD
             key = f"webpush:{action}:ip:{client_ip(request)}"
-            if over_limit(key, limit, period):
+            if over_limit(key, settings.WEBPUSH_RATE_PER_IP, period):
                 response = _error(
                     _("Zbyt wiele prób. Spróbuj ponownie za kilka minut."),
                     status=429,
@@ -150,10 +148,10 @@ def subscribe(request):
             gmina=gmina, token=str(data["follower"])[:64]
         ).first()
     try:
-        services.subscribe_browser(
+        following.subscribe_browser(
             gmina, **form.cleaned_data, follower=follower, source=_source(request, data)
         )
-    except services.SubscribeError as error:
+    except following.SubscribeError as error:
         return _error(error.message, status=409)
     return JsonResponse(
         {"ok": True, "message": _("Powiadomienia w tej przeglądarce są włączone.")},
@@ -177,7 +175,7 @@ def unsubscribe(request):
     form = EndpointForm({"endpoint": data.get("endpoint")})
     if not form.is_valid():
         return _error(_("Nieprawidłowy adres subskrypcji."))
-    services.unsubscribe_browser(
+    following.unsubscribe_browser(
         gmina, form.cleaned_data["endpoint"], source=_source(request, data)
     )
     return JsonResponse(
@@ -217,10 +215,10 @@ def resubscribe(request):
         return _error(_first_error(form))
     fields = {k: form.cleaned_data[k] for k in ("endpoint", "p256dh", "auth")}
     try:
-        replaced = services.replace_subscription(
+        replaced = following.replace_subscription(
             gmina, old_endpoint=old.cleaned_data["endpoint"], **fields
         )
-    except services.SubscribeError as error:
+    except following.SubscribeError as error:
         return _error(error.message, status=409)
     if replaced is None:
         return _error(_("Nieznana subskrypcja."), status=404)

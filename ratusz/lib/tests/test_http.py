@@ -8,10 +8,13 @@ the refusals are the guard's doing and not an unreachable address.
 
 import socket
 import time
+from datetime import UTC, datetime
 
+import httpx
+import time_machine
 from django.test import SimpleTestCase, override_settings
 
-from ratusz.lib.http import BlockedHost, FetchError, fetch
+from ratusz.lib.http import BlockedHost, FetchError, fetch, retry_after
 from ratusz.lib.tests.servers import LoopbackServer
 
 OK = (200, {"Content-Type": "text/plain; charset=utf-8"}, b"kanarek")
@@ -267,3 +270,25 @@ def test_the_api_client_posts_through_the_guard(settings):
             api.get("file:///etc/passwd")
     finally:
         server.shutdown()
+
+
+class RetryAfterTestCase(SimpleTestCase):
+    """`retry_after`: the one reader of a provider's Retry-After header."""
+
+    def answer(self, **headers):
+        return httpx.Response(429, headers=headers)
+
+    def test_it_reads_delta_seconds(self):
+        self.assertEqual(retry_after(self.answer(**{"Retry-After": "120"})), 120.0)
+
+    def test_it_reads_an_http_date(self):
+        with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=False):
+            when = "Tue, 01 Dec 2026 12:01:30 GMT"
+            self.assertEqual(retry_after(self.answer(**{"Retry-After": when})), 90.0)
+            past = "Tue, 01 Dec 2026 11:00:00 GMT"
+            self.assertEqual(retry_after(self.answer(**{"Retry-After": past})), 0.0)
+
+    def test_it_is_none_without_a_usable_header(self):
+        self.assertIsNone(retry_after(self.answer()))
+        self.assertIsNone(retry_after(self.answer(**{"Retry-After": "soon"})))
+        self.assertIsNone(retry_after(self.answer(**{"Retry-After": "-5"})))

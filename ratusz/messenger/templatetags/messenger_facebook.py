@@ -7,12 +7,9 @@
 from django import template
 from django.utils import timezone
 
-from ratusz.integrations.facebook.messenger_send import (
-    CLOSED,
-    HUMAN_AGENT,
-    messenger_window,
-)
+from ratusz.messenger import networks
 from ratusz.messenger.models import Conversation
+from ratusz.messenger.networks import CLOSED, HUMAN_AGENT
 
 register = template.Library()
 
@@ -36,8 +33,11 @@ def facebook_window(conversation, now=None):
     """None for other conversations; else {kind, deadline, left, urgent}."""
     if getattr(conversation, "source", None) != Conversation.Source.FACEBOOK:
         return None
+    facebook = networks.network(Conversation.Source.FACEBOOK)
+    if facebook is None:
+        return None
     now = now or timezone.now()
-    deadline, kind = messenger_window(conversation, now)
+    deadline, kind = facebook.reply_window(conversation, now)
     seconds = (deadline - now).total_seconds() if deadline else 0
     return {
         "kind": kind,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from ratusz.integrations.facebook.tests.fake_messenger import use_fake_messenger
-from ratusz.integrations.facebook.tests.test_messenger_webhook import (
+from ratusz.integrations.facebook.tests.fake_send_api import use_fake_send_api
+from ratusz.integrations.facebook.tests.test_webhook import (
     PSID,
     WebhookTestCase,
     message_event,
@@ -188,7 +188,7 @@ class MessengerAutoReplyTests(WebhookTestCase):
 
     def setUp(self):
         super().setUp()
-        self.server = use_fake_messenger(self)
+        self.server = use_fake_send_api(self)
         self.api = self.server.api
 
     def write(self, when, mid="m_1", text="Dzień dobry, kiedy wywóz śmieci?"):

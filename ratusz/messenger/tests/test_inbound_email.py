@@ -1,4 +1,4 @@
-"""A resident's e-mail lands in their conversation: threading, quotes,
+"""A resident's e-mail lands in their conversation: threading,
 duplicates, attachments, and the two real ways in (stdin, SMTP)."""
 
 import io
@@ -14,12 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.gminas import services as gmina_services
-from ratusz.integrations.email.inbound import (
-    MailServer,
-    html_to_text,
-    parse,
-    strip_quoted,
-)
+from ratusz.integrations.email.tests.test_inbound import GMAIL_REPLY, THUNDERBIRD_REPLY
+from ratusz.lib.inbound_mail import MailServer
 from ratusz.messenger import inbound, notifications, services
 from ratusz.messenger.models import Attachment, Conversation, InboundEvent, Message
 from ratusz.outbox.models import Delivery
@@ -28,32 +24,6 @@ from ratusz.test import BaseTestCase, make_gmina, make_user
 from .test_notifications import MailTestCase
 
 RESIDENT = "ala@example.org"
-
-THUNDERBIRD_REPLY = """Dziękuję, przyjdę w piątek.
-
-W dniu 24.11.2026 o 18:02, Gmina Zawada pisze:
-> urząd odpowiedział w sprawie RZ/2026/000001:
-> Odbiór jest w piątek.
-"""
-
-GMAIL_REPLY = """A czy trzeba mieć dowód?
-
-wt., 24 lis 2026 o 18:02 Gmina Zawada <ratusz@localhost>
-napisał(a):
-
-> urząd odpowiedział
-"""
-
-OUTLOOK_REPLY = """Dobrze, dziękuję.
-
---\x20
-Jan Kowalski
-tel. 600 100 200
-
-________________________________
-Od: Gmina Zawada <ratusz@localhost>
-Wysłano: wtorek, 24 listopada 2026 18:02
-"""
 
 
 def written(conversation):
@@ -87,51 +57,6 @@ def mail(
         main, sub = ctype.split("/")
         msg.add_attachment(data, maintype=main, subtype=sub, filename=name)
     return bytes(msg)
-
-
-class QuoteStrippingTests(BaseTestCase):
-    def test_it_keeps_only_the_new_text(self):
-        self.assertEqual(strip_quoted(THUNDERBIRD_REPLY), "Dziękuję, przyjdę w piątek.")
-        self.assertEqual(strip_quoted(GMAIL_REPLY), "A czy trzeba mieć dowód?")
-        self.assertEqual(strip_quoted(OUTLOOK_REPLY), "Dobrze, dziękuję.")
-        self.assertEqual(
-            strip_quoted(
-                "Tak.\n\n-----Original Message-----\nFrom: Gmina\nTreść poprzednia"
-            ),
-            "Tak.",
-        )
-        self.assertEqual(
-            strip_quoted("On Tue, 24 Nov 2026 Gmina <a@b.pl> wrote:\n> x"), ""
-        )
-        self.assertEqual(strip_quoted("> cytat\nMoje zdanie\n> cytat"), "Moje zdanie")
-
-    def test_html_becomes_text_without_script(self):
-        text = html_to_text(
-            "<p>Pierwszy&nbsp;akapit &amp; więcej</p><script>alert(1)</script>"
-            "<style>p{}</style><div>Drugi<br>wiersz</div>"
-            "<blockquote>stara wiadomość</blockquote>"
-        )
-        self.assertEqual(
-            [line.strip() for line in text.split("\n") if line.strip()],
-            ["Pierwszy akapit & więcej", "Drugi", "wiersz"],
-        )
-
-    def test_an_html_only_mail_is_read(self):
-        msg = EmailMessage()
-        msg["From"] = RESIDENT
-        msg["To"] = "napisz@localhost"
-        msg.set_content("<p>Tylko <b>HTML</b></p><p>&lt;script&gt;</p>", subtype="html")
-        parsed = parse(bytes(msg))
-        self.assertEqual(parsed.text, "Tylko HTML\n\n<script>")
-
-    def test_crlf_in_headers_stays_out(self):
-        parsed = parse(
-            b"From: =?utf-8?q?Jan=0D=0ABcc=3A_x=40evil=2Eorg?= <jan@example.org>\r\n"
-            b"To: napisz@localhost\r\nSubject: =?utf-8?q?a=0D=0Ab?=\r\n\r\nTekst\r\n"
-        )
-        self.assertEqual(parsed.sender, "jan@example.org")
-        self.assertNotIn("\n", parsed.sender_name + parsed.subject)
-        self.assertNotIn("\r", parsed.sender_name + parsed.subject)
 
 
 class ReceiveTestCase(BaseTestCase):

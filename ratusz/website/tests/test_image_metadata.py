@@ -1,9 +1,15 @@
 """Uploaded images lose EXIF GPS, serial numbers and owner (security review 6b)."""
 
+import hashlib
 import io
 import tempfile
+from importlib import import_module
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django.urls import reverse
 from PIL import Image, ImageOps
@@ -126,3 +132,84 @@ class ImageMetadataTestCase(BaseTestCase):
         )
         with image.file.open("rb") as f:
             self.assertEqual(f.read(), out.getvalue())
+
+
+@override_settings(MEDIA_ROOT=MEDIA.name)
+class StoredImagesTestCase(BaseTestCase):
+    """Images stored before uploads were cleaned: the migration and
+    `manage.py strip_image_metadata` clean them once."""
+
+    def stored_before_the_fix(self, data: bytes) -> CustomImage:
+        image = CustomImage.objects.create(
+            title="Stare zdjęcie",
+            file=SimpleUploadedFile("stare.png", _png()),
+            collection=self.gmina.collection,
+        )
+        # What an upload before the fix left: the phone's file as it came.
+        name = default_storage.save("original_images/stare.jpg", io.BytesIO(data))
+        CustomImage.objects.filter(pk=image.pk).update(
+            file=name, width=40, height=20, file_size=len(data)
+        )
+        image.refresh_from_db()
+        return image
+
+    def test_it_cleans_an_image_stored_with_gps_and_its_renditions(self):
+        image = self.stored_before_the_fix(phone_photo())
+        old_name = image.file.name
+        rendition = image.get_rendition("width-16")
+        rendition_name = rendition.file.name
+        with rendition.file.open("rb") as f:
+            self.assertIn(b"SN-123456789", f.read())  # renditions copied it
+
+        out = io.StringIO()
+        call_command("strip_image_metadata", stdout=out)
+
+        self.assertIn("Oczyszczone obrazy: 1.", out.getvalue())
+        image.refresh_from_db()
+        self.assertNotEqual(image.file.name, old_name)
+        self.assertFalse(default_storage.exists(old_name))
+        self.assertFalse(default_storage.exists(rendition_name))
+        with image.file.open("rb") as f:
+            original = f.read()
+        assert_no_identifying_metadata(self, original)
+        self.assertEqual((image.width, image.height), (20, 40))
+        self.assertEqual(image.file_size, len(original))
+        self.assertEqual(image.file_hash, hashlib.sha1(original).hexdigest())
+        with image.get_rendition("width-16").file.open("rb") as f:
+            assert_no_identifying_metadata(self, f.read())
+
+    def test_the_migration_cleans_with_its_historical_models(self):
+        image = self.stored_before_the_fix(phone_photo())
+        migration = import_module(
+            "ratusz.website.migrations.0008_strip_stored_image_metadata"
+        )
+        state = MigrationLoader(connection).project_state(
+            ("website", "0008_strip_stored_image_metadata")
+        )
+        migration.strip(state.apps, None)
+        image.refresh_from_db()
+        with image.file.open("rb") as f:
+            assert_no_identifying_metadata(self, f.read())
+
+    def test_it_leaves_clean_and_missing_files_alone(self):
+        clean = CustomImage.objects.create(
+            title="Czyste",
+            file=SimpleUploadedFile("czyste.png", _png()),
+            collection=self.gmina.collection,
+        )
+        missing = self.stored_before_the_fix(phone_photo())
+        default_storage.delete(missing.file.name)
+
+        out = io.StringIO()
+        call_command("strip_image_metadata", stdout=out)
+
+        self.assertIn("Oczyszczone obrazy: 0.", out.getvalue())
+        name = clean.file.name
+        clean.refresh_from_db()
+        self.assertEqual(clean.file.name, name)
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(out, "PNG")
+    return out.getvalue()

@@ -6,11 +6,13 @@ from datetime import timedelta
 from django.test import override_settings
 from django.utils import timezone
 
+from ratusz.integrations.facebook import graph
 from ratusz.integrations.facebook.models import FacebookPage, is_configured
-from ratusz.integrations.facebook.transport import Transport
+from ratusz.integrations.facebook.transport import PAGE_POSTS, Transport
+from ratusz.lib import http
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
-from ratusz.outbox.transports import Message, TransportError
+from ratusz.outbox.transports import Envelope, TransportError
 from ratusz.test import make_article
 
 from .base import FacebookTestCase
@@ -60,7 +62,7 @@ class PostTests(FacebookTestCase):
         row = Delivery.objects.create(
             gmina=self.gmina, item="article:1", channel="facebook", recipient="page"
         )
-        message = Message(
+        message = Envelope(
             subject="Dożynki",
             text="Zapraszamy",
             url="http://localhost/aktualnosci/dozynki/",
@@ -95,7 +97,7 @@ class PostTests(FacebookTestCase):
             recipient="page",
             remote_id="104512345678901_77",
         )
-        remote_id = Transport(self.gmina).send(row, Message(subject="x", text="y"))
+        remote_id = Transport(self.gmina).send(row, Envelope(subject="x", text="y"))
         self.assertEqual(remote_id, "104512345678901_77")
         self.assertEqual(self.api.requests, [])
 
@@ -219,7 +221,7 @@ class ErrorTests(FacebookTestCase):
         with self.assertRaises(TransportError) as raised:
             Transport(self.other_gmina).send(
                 Delivery(gmina=self.other_gmina, item="article:9", channel="facebook"),
-                Message(subject="x", text="y"),
+                Envelope(subject="x", text="y"),
             )
         self.assertTrue(raised.exception.permanent)
         self.assertEqual(self.api.requests, [])
@@ -318,7 +320,7 @@ class ReconcileTests(FacebookTestCase):
         row = Delivery.objects.create(
             gmina=self.gmina, item="article:1", channel="facebook", recipient="page"
         )
-        message = Message(
+        message = Envelope(
             subject="Dożynki",
             text="Zapraszamy",
             url="https://zawada.example.pl/aktualnosci/dozynki/",
@@ -344,13 +346,12 @@ class ReconcileTests(FacebookTestCase):
     def test_the_fake_rejects_unknown_fields_like_facebook(self):
         article = make_article(self.gmina, "Pole", lead="Treść.")
         self.lose_the_answer(article)
-        from ratusz.integrations.facebook import transport as fb
-
         with self.assertRaises(TransportError) as raised:
-            fb.call(
-                fb.http.client(),
+            graph.call(
+                http.client(),
                 "GET",
                 f"{self.api.page_id}/feed",
+                PAGE_POSTS,
                 params={"fields": "id,nonexistent", "access_token": self.api.token},
             )
         self.assertTrue(raised.exception.permanent)

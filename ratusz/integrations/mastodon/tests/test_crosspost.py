@@ -20,10 +20,9 @@ from unittest import mock
 
 from django.test import override_settings
 
-from ratusz.integrations.facebook import transport as facebook_transport
+from ratusz.integrations import pages
 from ratusz.integrations.facebook.models import FacebookPage
 from ratusz.integrations.facebook.tests.fake_graph import FakeGraphServer
-from ratusz.integrations.mastodon import transport as mastodon_transport
 from ratusz.integrations.mastodon.models import MastodonAccount
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
@@ -139,7 +138,8 @@ class CrossPostTests(MastodonTestCase):
         )
 
     def test_mastodon_idempotency_key_covers_a_crash_before_the_id_is_kept(self):
-        transport = mastodon_transport
+        # Both page transports keep the id through their shared frame.
+        transport = pages
         FacebookPage.objects.update(enabled=False)
         article = make_article(self.gmina, "Dożynki", lead="Zapraszamy.")
         record = dies_once(transport.record_remote_id)
@@ -160,7 +160,7 @@ class CrossPostTests(MastodonTestCase):
         self.assertEqual(row.remote_id, self.api.statuses[0]["id"])
 
     def test_facebook_without_a_kept_id_is_reconciled_on_an_editors_retry(self):
-        transport = facebook_transport
+        transport = pages
         MastodonAccount.objects.update(enabled=False)
         article = make_article(self.gmina, "Dożynki", lead="Zapraszamy.")
         record = dies_once(transport.record_remote_id)

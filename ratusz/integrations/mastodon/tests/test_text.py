@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.test import SimpleTestCase
 
+from ratusz.fans.registry import text_counter
 from ratusz.integrations.mastodon import text
-from ratusz.outbox import previews
 
 URL = "https://zawada.example.pl/aktualnosci/" + "remont-drogi-" * 10 + "/"
 
@@ -47,8 +47,8 @@ class LengthTests(SimpleTestCase):
         self.assertTrue(status.endswith("👩‍👩‍👧…\n\n" + URL))
 
     def test_the_preview_uses_the_same_rule(self):
-        self.assertIs(previews.mastodon_length, text.length)
-        self.assertEqual(previews.MASTODON_LIMIT, text.LIMIT)
+        self.assertIs(text_counter("mastodon").count, text.length)
+        self.assertEqual(text_counter("mastodon").limit, text.LIMIT)
 
     def test_the_editor_counter_uses_the_same_url_pattern(self):
         js = (

@@ -1,6 +1,7 @@
 from django import template
 
-from ratusz.integrations.sms import services
+from ratusz.fans.consent import sms_consent_text
+from ratusz.fans.following import is_sms_available
 
 register = template.Library()
 
@@ -15,6 +16,6 @@ def sms_signup_info(context):
     if gmina is None:
         return {"available": False, "consent_text": ""}
     return {
-        "available": services.is_available(gmina),
-        "consent_text": services.consent_text(gmina),
+        "available": is_sms_available(gmina),
+        "consent_text": sms_consent_text(gmina),
     }

@@ -1,6 +1,7 @@
 from django import template
 
-from ratusz.integrations.webpush import services, vapid
+from ratusz.fans.consent import push_consent_text
+from ratusz.integrations.webpush import vapid
 
 register = template.Library()
 
@@ -11,5 +12,5 @@ def webpush_config(context):
     gmina = context.get("gmina")
     return {
         "public_key": vapid.keys().public_key,
-        "consent_text": services.consent_text(gmina) if gmina else "",
+        "consent_text": push_consent_text(gmina) if gmina else "",
     }

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 
+from ratusz.fans.consent import push_consent_text
 from ratusz.fans.models import Consent, Follower, PushSubscription
-from ratusz.integrations.webpush import services, vapid
+from ratusz.integrations.webpush import vapid
 from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase, make_article, make_category, make_village
 
@@ -320,6 +321,6 @@ class TemplateTests(BaseTestCase):
         self.assertIn(f'data-public-key="{vapid.keys().public_key}"', html)
         self.assertIn('data-subscribe-url="/powiadomienia/subskrypcja/"', html)
         self.assertIn('src="/static/js/webpush.js" defer nonce="n0nce"', html)
-        self.assertIn(services.consent_text(self.gmina), html)
+        self.assertIn(push_consent_text(self.gmina), html)
         self.assertIn('type="button" data-webpush-on', html)
         self.assertNotIn("onclick", html)

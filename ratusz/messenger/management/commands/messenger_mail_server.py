@@ -16,7 +16,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from ratusz.integrations.email.inbound import MailServer
+from ratusz.lib.inbound_mail import MailServer
 from ratusz.messenger import inbound
 
 

@@ -15,7 +15,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from ratusz.integrations.email.inbound import MAX_BYTES
+from ratusz.lib.inbound_mail import MAX_BYTES
 from ratusz.messenger import inbound
 
 logger = logging.getLogger(__name__)

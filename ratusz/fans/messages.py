@@ -15,18 +15,14 @@ from ratusz.website.models import ArticlePage
 from .models import CONFIRMATION_TTL, ChannelState
 
 
-def site_url(gmina, path: str) -> str:
-    return gmina.site.root_url.rstrip("/") + path
-
-
 def manage_url(follower, gmina=None) -> str:
     path = reverse("fans-manage", args=[follower.token])
-    return site_url(gmina or follower.gmina, path)
+    return (gmina or follower.gmina).absolute_url(path)
 
 
 def unsubscribe_url(follower, channel: str, gmina=None) -> str:
     path = reverse("fans-unsubscribe", args=[follower.token, channel])
-    return site_url(gmina or follower.gmina, path)
+    return (gmina or follower.gmina).absolute_url(path)
 
 
 # A send to 10,000 followers composes the same article 10,000 times: what does
@@ -53,7 +49,7 @@ def _article_view(delivery) -> dict | None:
             rendition = article.main_image.get_rendition("fill-1200x630")
             image_url = rendition.url
             if image_url.startswith("/"):
-                image_url = site_url(delivery.gmina, image_url)
+                image_url = delivery.gmina.absolute_url(image_url)
         view = {
             "article": article,
             "url": article.get_full_url(),
@@ -178,7 +174,7 @@ def compose_digest(delivery) -> Envelope | None:
         subject=f"{gmina.name}: nowe wpisy ({len(entries)})",
         text=render_to_string("emails/digest-body-text.txt", context),
         html=render_to_string("emails/digest-body-html.html", context),
-        url=site_url(gmina, "/"),
+        url=gmina.absolute_url("/"),
         message_id=message_id(delivery),
         headers=headers,
     )
@@ -196,7 +192,7 @@ def follow_email(follower, token: str | None):
     context = {
         "gmina": gmina,
         "manage_url": manage_url(follower, gmina),
-        "confirm_url": site_url(gmina, reverse("fans-confirm", args=[token]))
+        "confirm_url": gmina.absolute_url(reverse("fans-confirm", args=[token]))
         if token
         else "",
         "hours": int(CONFIRMATION_TTL.total_seconds() // 3600),

@@ -16,7 +16,6 @@ Who sees what (decided for the fans issue):
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ratusz.gminas.models import Gmina, Membership
+from ratusz.lib.dates import WARSAW
 from ratusz.outbox import registry
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Channel, Delivery
@@ -41,15 +41,6 @@ READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
 # Rows listed under "problems"; the rest are counted, not shown.
 PROBLEMS_SHOWN = 200
 FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
-# Staff read times as the gmina lives them, whatever the server's zone.
-WARSAW = ZoneInfo("Europe/Warsaw")
-
-
-def _gmina_of(page) -> Gmina | None:
-    # The gmina whose site root is this page or one of its ancestors.
-    steplen = page.steplen
-    prefixes = [page.path[:n] for n in range(steplen, len(page.path) + 1, steplen)]
-    return Gmina.objects.filter(site__root_page__path__in=prefixes).first()
 
 
 def _role(user, gmina) -> str | None:
@@ -65,7 +56,7 @@ def _role(user, gmina) -> str | None:
 def _get_article(request, page_id: int):
     """Return (article, gmina, can_retry) if the user is staff of its gmina."""
     page = get_object_or_404(ArticlePage, pk=page_id)
-    gmina = _gmina_of(page)
+    gmina = Gmina.objects.for_page(page)
     role = _role(request.user, gmina) if gmina else None
     if role is None:
         raise Http404

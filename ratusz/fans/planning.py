@@ -13,10 +13,6 @@ def article_item(article) -> str:
     return f"article:{article.pk}"
 
 
-def is_urgent(article) -> bool:
-    return bool(article.is_urgent or (article.category and article.category.is_urgent))
-
-
 def plan_article_deliveries(article) -> None:
     """Create the deliveries of a freshly published article.
 
@@ -24,10 +20,10 @@ def plan_article_deliveries(article) -> None:
     channel and recipient, so publishing again after an edit adds only
     followers who were not there the first time and never repeats a message.
     """
-    gmina = getattr(article.get_site(), "gmina", None)
+    gmina = article.gmina
     if gmina is None or not article.notify_followers:
         return
-    urgent = is_urgent(article)
+    urgent = article.is_marked_urgent()
     villages = list(article.villages.all())
     followers = Follower.objects.for_gmina(gmina).interested_in(
         category=article.category, villages=villages, urgent=urgent
@@ -90,7 +86,7 @@ def digest_readers(article, gmina) -> int:
     They have no row of their own (the digest is one message a day), so the
     editor's screen counts them here instead of saying nobody matched.
     """
-    if is_urgent(article):
+    if article.is_marked_urgent():
         return 0  # urgent news goes to everyone at once, digest or not
     followers = Follower.objects.for_gmina(gmina).interested_in(
         category=article.category, villages=list(article.villages.all()), urgent=False

@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 from .messages import sms_text
-from .planning import is_urgent
 from .registry import text_counter
 
 
@@ -87,7 +86,7 @@ def article_previews(article, gmina) -> list[ChannelPreview]:
     )
 
     sms_counter = text_counter("sms")
-    urgent = is_urgent(article)
+    urgent = article.is_marked_urgent()
     sms = article.sms_text or (sms_text(article.title, url) if urgent else "")
     sms_reason = silent or (
         ""

@@ -4,20 +4,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Site
 
+from ratusz.gminas.models import Gmina
 from ratusz.lib.client_ip import client_ip
 
 from . import following
 from .consent import sms_consent_text
 from .forms import CodeForm, SmsSignupForm
-
-
-def _get_gmina(request):
-    gmina = getattr(Site.find_for_request(request), "gmina", None)
-    if gmina is None:
-        raise Http404
-    return gmina
 
 
 def _source(request, what: str) -> str:
@@ -27,7 +20,7 @@ def _source(request, what: str) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     form = SmsSignupForm(request.POST or None)
     status = 200
     if (
@@ -58,7 +51,7 @@ def signup(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     confirmation = following.find_sms_confirmation(gmina, token)
     if confirmation is None:
         raise Http404

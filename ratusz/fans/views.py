@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Site
 
+from ratusz.gminas.models import Gmina
 from ratusz.lib import ratelimit
 from ratusz.lib.client_ip import client_ip
 
@@ -26,17 +26,9 @@ from .forms import CHANNELS, FollowForm, InterestsForm, preselected_interests
 from .models import FanSettings, Follower
 
 
-def _get_gmina(request):
-    gmina = getattr(Site.find_for_request(request), "gmina", None)
-    if gmina is None:
-        raise Http404
-    return gmina
-
-
 def _get_follower(request, token: str) -> Follower:
     """The follower a private link names, within the site's gmina; else 404."""
-    site = Site.find_for_request(request)
-    gmina = getattr(site, "gmina", None)
+    gmina = Gmina.for_request(request)
     follower = (
         Follower.objects.filter(token=token, gmina=gmina).first() if gmina else None
     )
@@ -112,7 +104,7 @@ def _follow_context(request, gmina, form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def follow(request):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     # A link ("follow this article's category and villages") may preselect.
     initial = preselected_interests(request.GET, gmina)
     form = FollowForm(request.POST or None, gmina=gmina, initial=initial)
@@ -146,7 +138,7 @@ def follow(request):
 @never_cache
 @require_http_methods(["GET"])
 def follow_sent(request):
-    _get_gmina(request)
+    Gmina.for_request_or_404(request)
     context = {"address": _remembered_address(request)}
     return render(request, "fans/follow_sent.html", context)
 
@@ -154,7 +146,7 @@ def follow_sent(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     confirmation = following.find_email_confirmation(gmina, token)
     if confirmation is None:
         return render(request, "fans/confirm_invalid.html", status=404)

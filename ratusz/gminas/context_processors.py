@@ -1,7 +1,9 @@
 from wagtail.models import Site
 
+from .models import Gmina
+
 
 def gmina(request):
     """Put the gmina serving this request (by its Wagtail Site) in every template."""
     site = Site.find_for_request(request)
-    return {"gmina": getattr(site, "gmina", None) if site else None, "site": site}
+    return {"gmina": Gmina.for_site(site), "site": site}

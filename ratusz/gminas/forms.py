@@ -179,5 +179,4 @@ class GminaPageForm(WagtailAdminPageForm):
             page = self.instance.get_parent()
         if page is None:
             return None
-        site = page.get_site()
-        return getattr(site, "gmina", None) if site else None
+        return Gmina.objects.for_page(page)

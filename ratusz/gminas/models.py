@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from ratusz.lib.colours import AA_NORMAL_TEXT, WHITE, contrast_ratio
 from ratusz.lib.polish import gmina_genitive, gmina_locative
@@ -44,6 +46,20 @@ class GminaQuerySet(models.QuerySet):
             memberships__user=user,
             memberships__role__in=roles or [Membership.Role.ADMIN],
         ).distinct()
+
+    def for_page(self, page):
+        """Return the gmina whose site's page tree holds `page`, or None.
+
+        One query on the tree path, so it also answers for a page not saved
+        yet (a preview) and for a parent page in an editor's form.
+        """
+        steplen = page.steplen
+        ancestors = [page.path[:n] for n in range(steplen, len(page.path) + 1, steplen)]
+        return (
+            self.filter(site__root_page__path__in=ancestors)
+            .order_by("-site__root_page__depth")
+            .first()
+        )
 
 
 class Gmina(models.Model):
@@ -181,6 +197,28 @@ class Gmina(models.Model):
     @property
     def root_page(self):
         return self.site.root_page
+
+    @staticmethod
+    def for_site(site) -> "Gmina | None":
+        """Return the gmina a Wagtail site serves (None: no site, or not a gmina's)."""
+        return getattr(site, "gmina", None) if site is not None else None
+
+    @classmethod
+    def for_request(cls, request) -> "Gmina | None":
+        """Return the gmina serving this request, by its host (Wagtail's Site)."""
+        return cls.for_site(Site.find_for_request(request))
+
+    @classmethod
+    def for_request_or_404(cls, request) -> "Gmina":
+        """Return the gmina serving this request; a host of no gmina gets 404."""
+        gmina = cls.for_request(request)
+        if gmina is None:
+            raise Http404
+        return gmina
+
+    def absolute_url(self, path: str) -> str:
+        """Return `path` ("/obserwuj/…") as a full URL on the gmina's own host."""
+        return self.site.root_url.rstrip("/") + path
 
     def email_awaits_confirmation(self) -> bool:
         return bool(self.email) and self.email.lower() != self.inbound_email.lower()

@@ -309,8 +309,9 @@ def email_confirmation(gmina: Gmina, token: str):
     """The e-mail asking whoever reads the gmina's address to confirm it."""
     context = {
         "gmina": gmina,
-        "confirm_url": gmina.site.root_url.rstrip("/")
-        + reverse("gminas-confirm-email", args=[token]),
+        "confirm_url": gmina.absolute_url(
+            reverse("gminas-confirm-email", args=[token])
+        ),
         "days": EMAIL_CONFIRMATION_TTL.days,
     }
     _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)

@@ -41,12 +41,13 @@ from wagtail.images.views.bulk_actions.add_to_collection import (
 from wagtail.images.views.bulk_actions.delete import (
     DeleteBulkAction as ImageDeleteBulkAction,
 )
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from ratusz.lib import avatars
 
 from . import mail_views  # noqa: F401  (registers its admin URLs and menu item)
+from .models import Gmina
 from .permissions import scope_pages
 from .views import GminaViewSetGroup
 
@@ -66,8 +67,7 @@ def admin_stylesheet():
 def serve_documents_only_on_their_gmina_site(document, request):
     # Document ids are sequential: without this any gmina's host would serve
     # every other gmina's files to whoever counts up.
-    site = Site.find_for_request(request)
-    gmina = getattr(site, "gmina", None) if site else None
+    gmina = Gmina.for_request(request)
     own = gmina.collection if gmina else None
     collection = document.collection
     if own is None or not (collection == own or collection.is_descendant_of(own)):

@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from ratusz.lib.dates import WARSAW
 from ratusz.website.procedures import suggest_procedures
 
 from . import notifications, services
@@ -31,7 +31,6 @@ from .models import Conversation, Holiday, Message, OfficeHours
 
 logger = logging.getLogger(__name__)
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 DEFAULT_WEEKLY = {
     **{str(day): [["07:30", "15:30"]] for day in range(5)},
     "5": [],
@@ -210,7 +209,7 @@ def _suggestions(gmina, text: str) -> list:
 
 def _full_url(gmina, url: str) -> str:
     if url.startswith("/"):
-        return gmina.site.root_url.rstrip("/") + url
+        return gmina.absolute_url(url)
     return url
 
 

@@ -23,15 +23,13 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from ratusz.lib import charts
+from ratusz.lib.dates import WARSAW
 
 from .models import Conversation, Message
-
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def median(values: list[float]) -> float | None:

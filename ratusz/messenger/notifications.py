@@ -60,16 +60,12 @@ def recipient_key(conversation: Conversation) -> str:
     return f"conversation:{conversation.pk}"
 
 
-def site_url(gmina, path: str) -> str:
-    return gmina.site.root_url.rstrip("/") + path
-
-
 def conversation_url(conversation: Conversation) -> str:
     """The resident's private link, as a full URL on the gmina's site."""
     # Polish, whatever language the worker or a request left active.
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("messenger-resident", args=[conversation.token])
-    return site_url(conversation.gmina, path)
+    return conversation.gmina.absolute_url(path)
 
 
 def mail_host(gmina) -> str:

@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Site
 
 from ratusz.gminas.models import Gmina
 from ratusz.lib import live, ratelimit
@@ -75,13 +74,6 @@ class _RateLimited(Exception):
     pass
 
 
-def _get_gmina(request) -> Gmina:
-    gmina = getattr(Site.find_for_request(request), "gmina", None)
-    if gmina is None:
-        raise Http404
-    return gmina
-
-
 def _bad_token_key(request) -> str:
     return f"messenger:bad-token:{client_network(request)}"
 
@@ -94,7 +86,7 @@ def _find_conversation(request, token: str) -> Conversation:
     network, a neighbour's phone). Anything else raises Http404 (counted),
     or _RateLimited once the address has guessed wrong too often.
     """
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     conversation = None
     if _TOKEN.fullmatch(token):
         # The unique index finds it; the token is never compared in Python.
@@ -188,7 +180,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def write(request):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     form = WriteForm(request.POST or None, initial={"client_id": new_client_id()})
     status = 200
     over_network, question = False, None

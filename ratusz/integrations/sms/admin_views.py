@@ -38,8 +38,8 @@ def edit(request, gmina_id):
         )
         messages.success(request, _("Zapisano ustawienia SMS."))
         return redirect("sms-settings", gmina.pk)
-    webhook_url = gmina.site.root_url.rstrip("/") + reverse(
-        "sms-inbound", args=[config.webhook_secret]
+    webhook_url = gmina.absolute_url(
+        reverse("sms-inbound", args=[config.webhook_secret])
     )
     return render(
         request,

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from ratusz.fans.models import PushSubscription
-from ratusz.fans.planning import is_urgent
 from ratusz.lib import http
 from ratusz.outbox.transports import Envelope, TransportError
 
@@ -180,19 +179,18 @@ class Transport:
         if delivery.page_id is None:
             return False
         if delivery.page_id not in self._urgent:
-            self._urgent[delivery.page_id] = is_urgent(delivery.page.specific)
+            self._urgent[delivery.page_id] = delivery.page.specific.is_marked_urgent()
         return self._urgent[delivery.page_id]
 
     def _icon_url(self) -> str:
         if self._icon is None:
-            root = self.gmina.site.root_url.rstrip("/")
             try:
                 path = static("img/favicon.svg")
             except ValueError:  # no collectstatic manifest: an icon is optional
                 path = settings.STATIC_URL + "img/favicon.svg"
             if self.gmina.coat_of_arms_id:
                 path = self.gmina.coat_of_arms.get_rendition("max-192x192").url
-            self._icon = path if "://" in path else root + path
+            self._icon = path if "://" in path else self.gmina.absolute_url(path)
         return self._icon
 
     def close(self):

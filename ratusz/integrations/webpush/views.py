@@ -4,17 +4,17 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.models import Site
 
 from ratusz.fans import following
 from ratusz.fans.models import Follower
+from ratusz.gminas.models import Gmina
 from ratusz.lib.client_ip import client_ip
 from ratusz.lib.ratelimit import over_limit
 
@@ -47,13 +47,6 @@ def rate_limited(action: str):
         return wrapper
 
     return decorator
-
-
-def _get_gmina(request):
-    gmina = getattr(Site.find_for_request(request), "gmina", None)
-    if gmina is None:
-        raise Http404
-    return gmina
 
 
 # A PushSubscription is three levels deep; anything deeper is not one.
@@ -129,7 +122,7 @@ def _source(request, data: dict) -> str:
 @rate_limited("subscribe")
 @json_body
 def subscribe(request):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     data = _json(request)
     if data is None or not isinstance(data.get("subscription"), dict):
         return _error(_("Nieprawidłowe dane subskrypcji."))
@@ -177,7 +170,7 @@ def _ids(value) -> list[str]:
 @rate_limited("unsubscribe")
 @json_body
 def unsubscribe(request):
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     data = _json(request) or {}
     form = EndpointForm({"endpoint": data.get("endpoint")})
     if not form.is_valid():
@@ -200,7 +193,7 @@ def unsubscribe(request):
 @json_body
 def resubscribe(request):
     """The push service replaced a subscription: swap the endpoint in place."""
-    gmina = _get_gmina(request)
+    gmina = Gmina.for_request_or_404(request)
     data = _json(request)
     if data is None or not isinstance(data.get("subscription"), dict):
         return _error(_("Nieprawidłowe dane subskrypcji."))

@@ -55,7 +55,7 @@ def _suggestions(conversation: Conversation):
     for suggestion in procedures.suggest_procedures(site, text, limit=3):
         url = suggestion.url
         if url.startswith("/"):
-            url = site.root_url.rstrip("/") + url
+            url = conversation.gmina.absolute_url(url)
         summary = (suggestion.summary or "").strip()
         # The link on a line of its own: a summary ends with a full stop, and
         # "…odbioru.: https://" reads like a typo.

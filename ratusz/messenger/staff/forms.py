@@ -8,7 +8,6 @@ conversation's gmina, so a crafted POST cannot reach another gmina's rows.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.gminas.models import Category, Village
+from ratusz.lib.dates import WARSAW
 
 from .. import hours
 from ..models import (
@@ -26,7 +26,6 @@ from ..models import (
     SavedReply,
 )
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 WEEKDAYS = [
     _("poniedziałek"),
     _("wtorek"),

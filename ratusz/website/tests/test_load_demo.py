@@ -112,7 +112,7 @@ class LoadDemoTestCase(TestCase):
         in_body = [a for a in articles if any(b.block_type == "image" for b in a.body)]
         self.assertGreaterEqual(len(in_body), 4)
         self.assertTrue(any(a.featured for a in articles))
-        self.assertEqual(len(self.articles.urgent(now)), 2)
+        self.assertEqual(len(self.articles.urgent_at(now)), 2)
         self.assertTrue(any("wójtem" in a.plain_text() for a in articles))
         self.assertTrue(any("Wójta Gminy" in a.plain_text() for a in articles))
         self.assertTrue(any("internet radiowy" in a.plain_text() for a in articles))

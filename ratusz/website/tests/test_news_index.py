@@ -20,11 +20,11 @@ from ratusz.test import (
 from ratusz.website.models import ArticlePage, CustomImage
 
 # Wagtail routing: site, home, child, index, ancestors, restrictions (6); listing:
-# public(), archive, site + gmina, count, page, villages, renditions (8); form
+# public(), archive, gmina, count, page, villages, renditions (7); form
 # choices: categories, villages, tags (3); layout: gmina, statement, news index,
 # menu, footer links (5); Wagtail's site root paths read twice from the shared
 # cache table (2). None of them grows with the number of articles.
-LISTING_QUERIES = 24
+LISTING_QUERIES = 23
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ratusz-test-media-")
 
 

@@ -136,6 +136,7 @@ class NewsFilterForm(forms.Form):
 
 
 def tags_of(articles):
+    # Imported here: the article models import this module.
     from .models import ArticleTag
 
     return Tag.objects.filter(

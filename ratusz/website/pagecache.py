@@ -40,6 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .cache_models import PageCacheDependency, PageCacheEntry
 
 logger = logging.getLogger("ratusz.pagecache")
 
@@ -509,10 +513,6 @@ class PageCacheMiddleware:
 
 
 def _record(state: FillState) -> None:
-    from django.db import IntegrityError, transaction
-    from django.utils import timezone
-
-    from .cache_models import PageCacheDependency, PageCacheEntry
 
     values = {
         "site_id": state.site_id,
@@ -563,8 +563,6 @@ class Selection:
     def keys(self) -> set[str]:
         from django.db.models import Q
 
-        from .cache_models import PageCacheDependency, PageCacheEntry
-
         keys: set[str] = set(self.known)
         conditions = []
         if self.sites:
@@ -598,8 +596,6 @@ def invalidate(*, stale: Selection | None = None, delete: Selection | None = Non
     deleted ones (unpublished, deleted, moved away, restricted) are gone
     before this returns.
     """
-    from .cache_models import PageCacheEntry
-
     store = get_store()
     store.bump_generation()
     delete_keys = delete.keys() if delete else set()
@@ -623,8 +619,6 @@ def invalidate_on_commit(
 
 def clear() -> None:
     """Drop every cached page (e.g. after a deploy that changed templates)."""
-    from .cache_models import PageCacheEntry
-
     get_store().clear()
     PageCacheEntry.objects.all().delete()
 

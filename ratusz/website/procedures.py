@@ -39,7 +39,9 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from ratusz.gminas.models import polish_ascii
 from ratusz.lib import polish
 
+from . import search
 from .models import ProcedureIndexPage, ProcedurePage
+from .seo import absolute_url
 
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 0.8
@@ -253,8 +255,6 @@ OTHER_GROUP = "Pozostałe sprawy"
 
 def index_listing(index_page: ProcedureIndexPage, raw_query: str) -> dict:
     """Return the procedure list's context: groups, or the results of `?q=`."""
-    from . import search
-
     query = search.parse_query(raw_query)
     procedures = index_page.procedures()
     context = {"query": query, "groups": [], "results": None, "partial": False}
@@ -316,8 +316,6 @@ def procedure_json_ld(page: ProcedurePage, request) -> dict:
     service, where, online and at what cost, which is what GovernmentService
     and its ServiceChannels model; HowTo is for generic step-by-step guides.
     """
-    from .seo import absolute_url
-
     gmina = page.gmina
     provider = {
         "@type": "GovernmentOrganization",

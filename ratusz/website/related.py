@@ -83,6 +83,7 @@ def related_articles(article, limit: int = 4) -> list:
     Ties go to the newer article. Runs a fixed number of queries (candidates
     with their shared tag and village counts, then the winners).
     """
+    # Imported here: the article models import this module.
     from .models import ArticlePage, ArticleTag
 
     root_path = _site_root_path(article)

@@ -34,6 +34,8 @@ from wagtail.models import Page
 
 from ratusz.lib import polish
 
+from .models.blocks import stream_text
+
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 PER_PAGE = 10
@@ -252,8 +254,6 @@ def search_site(site, query: Query, page_param: str | None = None) -> Results:
 
 def page_text(page) -> str:
     """Return the text a result's snippet is cut from (no title: shown above)."""
-    from .models import stream_text
-
     parts = [getattr(page, "lead", "") or getattr(page, "summary", "")]
     body = getattr(page, "body", None)
     if body is not None:

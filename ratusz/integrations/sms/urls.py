@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import webhook
 
 # Outside the language prefix: SMSAPI calls this address.
 urlpatterns = [
-    path("smsapi/<str:secret>/", views.inbound, name="sms-inbound"),
+    path("smsapi/<str:secret>/", webhook.inbound, name="sms-inbound"),
 ]

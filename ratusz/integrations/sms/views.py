@@ -1,34 +1,54 @@
-"""SMSAPI's callback for SMS that residents send to the gmina (replies, STOP)."""
+"""The gmina's SMS settings in the Wagtail admin: its administrators only."""
 
-from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
 
-from . import services, tasks
-from .forms import InboundForm
+from ratusz.gminas.models import Gmina
+from ratusz.gminas.permissions import get_rw_gmina
+
+from . import services
+from .forms import SmsSettingsForm
 from .models import SmsSettings
 
 
-# SMSAPI calls without a session or CSRF token; the ≥128-bit secret in the
-# path names and authenticates the gmina.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def inbound(request, secret):
-    config = (
-        SmsSettings.objects.filter(webhook_secret=secret)
-        .select_related("gmina")
-        .first()
+def index(request):
+    gminas = Gmina.objects.administered_by(request.user).order_by("name")
+    if len(gminas) == 1:
+        return redirect("sms-settings", gminas[0].pk)
+    return render(
+        request, "sms/admin/index.html", {"gminas": gminas, "header_icon": "mail"}
     )
-    if config is None or len(secret) < 22:
-        raise Http404
-    data = request.POST if request.method == "POST" else request.GET
-    form = InboundForm(data)
-    if not form.is_valid():
-        return HttpResponseBadRequest("ERROR", content_type="text/plain")
-    # Stored first, processed by the worker after commit; a repeat is dropped
-    # by the unique constraint and still acknowledged, so SMSAPI stops trying.
-    event, created = services.record_inbound(config.gmina, form.cleaned_data, raw=data)
-    if created:
-        transaction.on_commit(lambda: tasks.process_inbound(event.pk))
-    return HttpResponse("OK", content_type="text/plain")
+
+
+def edit(request, gmina_id):
+    gmina = get_rw_gmina(request, gmina_id)
+    config, _created = SmsSettings.objects.get_or_create(gmina=gmina)
+    form = SmsSettingsForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_settings(
+            config,
+            sender=data["sender"],
+            test_mode=data["test_mode"],
+            new_token=data["new_token"],
+            remove_token=data["remove_token"],
+            new_webhook_secret=data["new_webhook_secret"],
+        )
+        messages.success(request, _("Zapisano ustawienia SMS."))
+        return redirect("sms-settings", gmina.pk)
+    webhook_url = gmina.absolute_url(
+        reverse("sms-inbound", args=[config.webhook_secret])
+    )
+    return render(
+        request,
+        "sms/admin/settings.html",
+        {
+            "gmina": gmina,
+            "config": config,
+            "form": form,
+            "webhook_url": webhook_url,
+            "header_icon": "mail",
+        },
+    )

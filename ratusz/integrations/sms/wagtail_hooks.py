@@ -4,14 +4,14 @@ from wagtail.admin.menu import MenuItem
 
 from ratusz.gminas.models import Gmina
 
-from . import admin_views
+from . import views
 
 
 @hooks.register("register_admin_urls")
 def register_sms_urls():
     return [
-        path("sms/", admin_views.index, name="sms-settings-index"),
-        path("sms/<int:gmina_id>/", admin_views.edit, name="sms-settings"),
+        path("sms/", views.index, name="sms-settings-index"),
+        path("sms/<int:gmina_id>/", views.edit, name="sms-settings"),
     ]
 
 

@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from wagtail.contrib.redirects.models import Redirect
 
+from ratusz.gminas import services
 from ratusz.gminas.models import Category, Gmina, polish_ascii
 from ratusz.lib import http
+from ratusz.website.models import ArticlePage, CustomImage, NewsIndexPage
 
 logger = logging.getLogger(__name__)
 
@@ -603,8 +605,6 @@ def gmina_for(value: str | None) -> Gmina:
 
 
 def news_index_for(gmina: Gmina):
-    from ratusz.website.models import NewsIndexPage
-
     index = (
         NewsIndexPage.objects.descendant_of(gmina.site.root_page)
         .order_by("path")
@@ -623,8 +623,6 @@ def collection_of(gmina: Gmina):
     collection = getattr(gmina, "collection", None)
     if collection is not None:
         return collection
-    from ratusz.gminas import services
-
     # Older schema: the collection is found by the gmina's name.
     return services.collection_for(gmina)
 
@@ -642,8 +640,6 @@ class _Writer:
         self.categories: dict[str, Category] = {}
 
     def image(self, ref: ImageRef | None):
-        from ratusz.website.models import CustomImage
-
         if ref is None or ref.key not in self.images:
             return None
         if ref.key in self.image_cache:
@@ -725,8 +721,6 @@ class _Writer:
         return candidate
 
     def write(self, article: ImportedArticle) -> None:
-        from ratusz.website.models import ArticlePage
-
         existing = (
             ArticlePage.objects.descendant_of(self.site.root_page)
             .filter(import_key=article.import_key)
@@ -824,8 +818,6 @@ def write_articles(
     Image files are not transactional: the files stored by a run that is
     rolled back (an error, or a dry run) are deleted again.
     """
-    from ratusz.website.models import CustomImage
-
     writer = _Writer(gmina, images, summary)
     storage = CustomImage._meta.get_field("file").storage
     try:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -20,7 +19,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ratusz.gminas.forms import GminaPageForm
-from ratusz.gminas.models import Category, Gmina
+from ratusz.gminas.models import Category
 
 from .. import news
 from ..feeds import NewsAtomFeed, NewsRssFeed
@@ -283,13 +282,7 @@ class ArticlePage(LemmatizedPage):
 
     def clean(self):
         super().clean()
-        parent = self.get_parent() if self.pk else None
-        gmina = Gmina.objects.for_page(parent) if parent is not None else None
-        if gmina is not None and self.category_id:
-            if self.category.gmina_id != gmina.pk:
-                raise ValidationError(
-                    {"category": "Ta kategoria należy do innej gminy."}
-                )
+        self.refuse_another_gminas_category()
 
     def plain_text(self) -> str:
         """Return the title, lead and body as plain text (for lemmas, feeds)."""

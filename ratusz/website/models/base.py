@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
@@ -38,6 +39,17 @@ class BasePage(Page):
     def gmina(self):
         """The gmina whose site holds this page (None outside every gmina's)."""
         return Gmina.objects.for_page(self)
+
+    def refuse_another_gminas_category(self) -> None:
+        """For pages with a `category`: the choices come from the page's own
+        gmina (GminaPageForm), and a forged POST naming another's is refused."""
+        parent = self.get_parent() if self.pk else None
+        gmina = Gmina.objects.for_page(parent) if parent is not None else None
+        if gmina is not None and self.category_id:
+            if self.category.gmina_id != gmina.pk:
+                raise ValidationError(
+                    {"category": "Ta kategoria należy do innej gminy."}
+                )
 
     def get_summary(self) -> str:
         return self.summary or self.search_description or ""

@@ -15,7 +15,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ratusz.gminas.forms import GminaPageForm
-from ratusz.gminas.models import Gmina
 
 from .base import BasePage
 from .blocks import BodyBlock, stream_text
@@ -235,13 +234,7 @@ class ProcedurePage(LemmatizedPage):
 
     def clean(self):
         super().clean()
-        parent = self.get_parent() if self.pk else None
-        gmina = Gmina.objects.for_page(parent) if parent is not None else None
-        if gmina is not None and self.category_id:
-            if self.category.gmina_id != gmina.pk:
-                raise ValidationError(
-                    {"category": "Ta kategoria należy do innej gminy."}
-                )
+        self.refuse_another_gminas_category()
 
     def documents_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.documents_needed.splitlines()

@@ -5,7 +5,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Site
+from wagtail.rich_text import RichText, expand_db_html
 
+from ratusz.lib.html import clean_html
 from ratusz.website.models import NewsIndexPage, StandardPage
 
 register = template.Library()
@@ -132,9 +134,5 @@ def safe_richtext(value):
     """Render rich text, then sanitize it: a crafted POST that bypasses the
     editor (or an imported post) must not get `javascript:` links or script
     into a page."""
-    from wagtail.rich_text import RichText, expand_db_html
-
-    from ratusz.lib.html import clean_html
-
     source = value.source if isinstance(value, RichText) else str(value or "")
     return clean_html(expand_db_html(source))

@@ -54,6 +54,9 @@ def register(
     *, covered: dict[str, Covered] | None = None, exempt: dict[str, str] | None = None
 ) -> None:
     """Add an app's personal fields ("app_label.Model.field"); each once."""
+    # The apps' own modules first: a field registered again is then refused
+    # whoever registers first (a no-op while the discovery itself runs).
+    _discover()
     for label in [*(covered or {}), *(exempt or {})]:
         if label in _COVERED or label in _EXEMPT:
             raise ImproperlyConfigured(f"{label} is registered twice")

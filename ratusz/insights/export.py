@@ -45,6 +45,7 @@ def _days(since: date, until: date):
 
 
 def write(gmina, since: date, until: date, out: Path) -> list[Path]:
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     counts = daily_counts(gmina, since, until)
     site = out / "site_daily.csv"

@@ -16,18 +16,20 @@ import atexit
 import logging
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Site
 
 from ratusz.gminas.models import Gmina
 
 from .attribution import classify, source_of
-from .models import ViewEvent
+from .models import MissedSearch, ViewEvent
 from .visitors import salt_for, visitor_key
 
 logger = logging.getLogger("ratusz.insights")
@@ -47,6 +49,8 @@ class Seen:
     referrer: str
     ip: str
     user_agent: str
+    # Lemmas of a search that found nothing: counted, not a page view.
+    missed_search: str = ""
 
 
 class Buffer:
@@ -57,6 +61,7 @@ class Buffer:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._at_exit = False
 
     def add(self, seen: Seen) -> None:
         with self._lock:
@@ -93,7 +98,9 @@ class Buffer:
                 target=self._run, name="insights-flush", daemon=True
             )
             self._thread.start()
-        atexit.register(self.close)
+            if not self._at_exit:
+                self._at_exit = True
+                atexit.register(self.close)
 
     def _run(self) -> None:
         while not self._stopping:
@@ -154,6 +161,7 @@ gminas = _Gminas()
 def record(seen: list[Seen]) -> int:
     """Turn views into `ViewEvent` rows (bots dropped); one bulk insert."""
     rows = []
+    missed: Counter = Counter()
     # Today's salt, also for a view from just before midnight flushed just
     # after: yesterday's salt may already be gone.
     salt = salt_for(timezone.localdate())
@@ -165,6 +173,9 @@ def record(seen: list[Seen]) -> int:
         if gmina_id is None:
             continue
         day = timezone.localdate(view.at)
+        if view.missed_search:
+            missed[(gmina_id, day, view.missed_search)] += 1
+            continue
         rows.append(
             ViewEvent(
                 gmina_id=gmina_id,
@@ -178,4 +189,22 @@ def record(seen: list[Seen]) -> int:
             )
         )
     ViewEvent.objects.bulk_create(rows)
-    return len(rows)
+    for (gmina_id, day, lemmas), n in missed.items():
+        _count_missed_search(gmina_id, day, lemmas, n)
+    return len(rows) + sum(missed.values())
+
+
+def _count_missed_search(gmina_id, day, lemmas, n) -> None:
+    updated = MissedSearch.objects.filter(
+        gmina_id=gmina_id, day=day, lemmas=lemmas
+    ).update(searches=F("searches") + n)
+    if not updated:
+        try:
+            with transaction.atomic():
+                MissedSearch.objects.create(
+                    gmina_id=gmina_id, day=day, lemmas=lemmas, searches=n
+                )
+        except IntegrityError:  # another process made the row meanwhile
+            MissedSearch.objects.filter(
+                gmina_id=gmina_id, day=day, lemmas=lemmas
+            ).update(searches=F("searches") + n)

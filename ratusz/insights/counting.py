@@ -88,7 +88,24 @@ class CountingMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if settings.INSIGHTS_COUNTING and self._counts(request, response):
+        if not settings.INSIGHTS_COUNTING:
+            return response
+        missed = _missed_search(request, response)
+        if missed and self._allowed(request):
+            buffer.add(
+                Seen(
+                    at=timezone.now(),
+                    host=request.get_host(),
+                    path=request.path,
+                    page_id=None,
+                    source=None,
+                    referrer="",
+                    ip="",
+                    user_agent=request.headers.get("user-agent", ""),
+                    missed_search=missed,
+                )
+            )
+        elif self._counts(request, response):
             buffer.add(
                 Seen(
                     at=timezone.now(),
@@ -109,6 +126,10 @@ class CountingMiddleware:
             return False
         if response.status_code != 200 or getattr(request, "is_preview", False):
             return False
+        return CountingMiddleware._allowed(request)
+
+    @staticmethod
+    def _allowed(request) -> bool:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             # Only staff have accounts: residents follow and write without one.
@@ -116,6 +137,17 @@ class CountingMiddleware:
         return not refused(
             request.method, request.path, lambda n: request.headers.get(n, "")
         )
+
+
+def _missed_search(request, response) -> str:
+    """The lemmas of a search that found nothing ("" otherwise)."""
+    query, results = getattr(request, "search_outcome", (None, None))
+    if query is None or results is None or response.status_code != 200:
+        return ""
+    if results.count or not query.words:
+        return ""
+    # One reading per word, the same whichever the analyser lists first.
+    return " ".join(min(readings) for readings in query.words)[:200]
 
 
 def _source_param(request) -> str | None:

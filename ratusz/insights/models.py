@@ -85,3 +85,25 @@ class DailyStat(models.Model):
             )
         ]
         indexes = [models.Index(fields=["gmina", "dimension", "day"])]
+
+
+class MissedSearch(models.Model):
+    """How often a search found nothing, per gmina, day and lemmas.
+
+    No visitor, IP or time of day: only what residents looked for and did
+    not find. Kept as long as the roll-ups.
+    """
+
+    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # The query's lemmas, one per word, in the order typed.
+    lemmas = models.CharField(max_length=200)
+    searches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "wyszukiwanie bez wyników"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gmina", "day", "lemmas"], name="insights_missed_unique"
+            )
+        ]

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import INTERNAL, DailySalt, DailyStat, Source, ViewEvent
+from .models import INTERNAL, DailySalt, DailyStat, MissedSearch, Source, ViewEvent
 
 Counts = dict[tuple[str, str], tuple[int, int]]  # (dimension, key) -> (views, visitors)
 
@@ -100,6 +100,9 @@ def apply_retention(today: date) -> dict[str, int]:
     return {
         "raw": ViewEvent.objects.filter(day__lt=raw_cutoff).delete()[0],
         "rollups": DailyStat.objects.filter(day__lt=rollup_cutoff).delete()[0],
+        "missed_searches": MissedSearch.objects.filter(day__lt=rollup_cutoff).delete()[
+            0
+        ],
         # A day's salt lives only for its day.
         "salts": DailySalt.objects.filter(day__lt=today).delete()[0],
     }

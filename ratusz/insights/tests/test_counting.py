@@ -2,8 +2,9 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from ratusz.insights.models import Device, Source, ViewEvent
+from ratusz.insights.models import Device, MissedSearch, Source, ViewEvent
 from ratusz.test import BaseTestCase
 from ratusz.website import pagecache
 from ratusz.website.tests.test_pagecache import path
@@ -157,3 +158,39 @@ class ExclusionsTestCase(CountingMixin, BaseTestCase):
             self.view(self.a)
             self.view(f"{path(self.a)}?strona=1")
         self.assertEqual(ViewEvent.objects.count() + self.counted().__len__(), 0)
+
+
+class MissedSearchTestCase(CountingMixin, BaseTestCase):
+    def search(self, q, **kwargs):
+        r = self.view(f"/szukaj/?q={q}", **kwargs)
+        self.assertEqual(r.status_code, 200)
+        return r
+
+    def test_searches_that_found_nothing_are_counted_by_lemma(self):
+        self.search("zupa pomidorowa")
+        self.search("zupy pomidorowej")
+        self.search("remont drogi")  # found: not counted
+        self.search("zupa pomidorowa", ua="Googlebot/2.1")
+        self.search("zupa pomidorowa", headers={"dnt": "1"})
+        self.search("kotlet", host="brzezie.localhost")
+        self.counted()
+        rows = {
+            (m.gmina_id, m.lemmas): m.searches
+            for m in MissedSearch.objects.filter(day=timezone.localdate())
+        }
+        self.assertEqual(
+            rows,
+            {
+                (self.gmina.pk, "zupa pomidorowa"): 2,
+                (self.other_gmina.pk, "kotlet"): 1,
+            },
+        )
+        # Searches are no page views.
+        self.assertFalse(ViewEvent.objects.exists())
+
+    def test_a_second_flush_adds_to_the_days_count(self):
+        self.search("zupa")
+        self.counted()
+        self.search("zupa")
+        self.counted()
+        self.assertEqual(MissedSearch.objects.get().searches, 2)

@@ -11,7 +11,13 @@ from dateutil.relativedelta import relativedelta
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from ratusz.insights.models import INTERNAL, DailySalt, DailyStat, ViewEvent
+from ratusz.insights.models import (
+    INTERNAL,
+    DailySalt,
+    DailyStat,
+    MissedSearch,
+    ViewEvent,
+)
 from ratusz.insights.rollup import roll_up
 from ratusz.test import BaseTestCase
 
@@ -116,6 +122,10 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 DailyStat.objects.create(
                     gmina=self.gmina, day=day, dimension="site", views=1, visitors=1
                 )
+            for day in (old_stat, kept_stat):
+                MissedSearch.objects.create(
+                    gmina=self.gmina, day=day, lemmas="zupa", searches=1
+                )
             DailySalt.objects.create(day=self.yesterday, salt=b"x" * 32)
             DailySalt.objects.create(day=self.today, salt=b"y" * 32)
             out = io.StringIO()
@@ -125,6 +135,9 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
         self.assertEqual(self.stats(gone)[("site", "")], (1, 1))
         self.assertFalse(DailyStat.objects.filter(day=old_stat).exists())
         self.assertTrue(DailyStat.objects.filter(day=kept_stat).exists())
+        self.assertEqual(
+            list(MissedSearch.objects.values_list("day", flat=True)), [kept_stat]
+        )
         self.assertEqual(
             list(DailySalt.objects.values_list("day", flat=True)), [self.today]
         )

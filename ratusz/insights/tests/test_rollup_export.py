@@ -10,7 +10,9 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
+from ratusz.insights import tasks
 from ratusz.insights.models import (
     INTERNAL,
     DailySalt,
@@ -211,3 +213,20 @@ class ExportTestCase(RawEventsMixin, BaseTestCase):
     def test_it_refuses_an_unknown_gmina(self):
         with self.assertRaises(CommandError):
             self.export("nieznana.localhost")
+
+
+class NightlyTaskTestCase(RawEventsMixin, BaseTestCase):
+    def test_it_runs_nightly_and_rolls_up(self):
+        task_class = tasks.roll_up_nightly.task_class
+
+        def runs_at(hour, minute):
+            due = HUEY.read_periodic(datetime(2026, 1, 1, hour, minute))
+            return any(type(task) is task_class for task in due)
+
+        self.assertTrue(runs_at(0, 20))
+        self.assertFalse(runs_at(12, 20))
+        self.fixture(self.yesterday)
+        tasks.roll_up_nightly.call_local()
+        self.assertEqual(
+            DailyStat.objects.get(day=self.yesterday, dimension="site").views, 6
+        )

@@ -8,7 +8,8 @@ Two doors, one rule:
   the status, the user and whether a Wagtail page was served.
 So a MISS is counted by the middleware and never by the hook.
 
-Only Wagtail pages answered with 200 to a GET are counted. Not counted:
+Only Wagtail pages answered with 200 to a GET are counted as views; a site
+search that found nothing is counted by its lemmas (`MissedSearch`). Not counted:
 HEAD, prefetch/prerender, `DNT: 1` and `Sec-GPC: 1`, logged-in staff,
 admin and preview URLs, error pages, bots, crawlers and link-preview
 fetchers. The event loop only checks headers and appends to the buffer; the

@@ -8,6 +8,9 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from ratusz.insights.front import SourceParamFront  # noqa: E402
 from ratusz.website.pagecache import PageCacheApp  # noqa: E402
 
-application = PageCacheApp(django_application)
+# The source parameter of Ratusz's own links is read and dropped before the
+# page cache looks the request up, so such links are answered from it too.
+application = SourceParamFront(PageCacheApp(django_application))

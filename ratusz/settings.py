@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "ratusz.fans",
     "ratusz.outbox",
     "ratusz.messenger",
+    "ratusz.insights",
     "ratusz.integrations.email",
     "ratusz.integrations.webpush",
     "ratusz.integrations.sms",
@@ -169,6 +170,8 @@ MIDDLEWARE = [
     "ratusz.website.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "ratusz.website.middleware.LegacyQueryRedirectMiddleware",
+    # Counts page views that reach Django (ratusz/insights/counting.py).
+    "ratusz.insights.counting.CountingMiddleware",
 ]
 
 ROOT_URLCONF = "ratusz.urls"
@@ -420,6 +423,15 @@ PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pagecache"))
 PAGE_CACHE_TTL = envint("PAGE_CACHE_TTL", "600")
 # A rebuild holding an entry's lock longer than this is presumed dead.
 PAGE_CACHE_LOCK_TIMEOUT = envint("PAGE_CACHE_LOCK_TIMEOUT", "30")
+
+# Page views counted without cookies (see ratusz/insights/). Off in tests,
+# which turn it on per test.
+INSIGHTS_COUNTING = envbool("INSIGHTS_COUNTING", "0" if TESTING else "1")
+# Views wait in memory this long before one insert writes them (0: no
+# flushing thread; tests flush by hand). A crash loses at most this much.
+INSIGHTS_FLUSH_SECONDS = float(os.environ.get("INSIGHTS_FLUSH_SECONDS", "1"))
+INSIGHTS_RAW_DAYS = envint("INSIGHTS_RAW_DAYS", "30")
+INSIGHTS_ROLLUP_MONTHS = envint("INSIGHTS_ROLLUP_MONTHS", "25")
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from wagtail.models import Page
 
 from ratusz.lib.mailbox import gmina_headers
+from ratusz.lib.source_links import with_source
 from ratusz.outbox.models import Channel
 from ratusz.outbox.transports import Envelope
 from ratusz.website.models import ArticlePage
@@ -87,7 +88,9 @@ def compose_article(delivery) -> Envelope | None:
     if channel == Channel.PUSH and delivery.push_subscription_id is None:
         return None
 
-    article, url, lead = view["article"], view["url"], view["lead"]
+    article, lead = view["article"], view["lead"]
+    # `?z=` tells insights which channel brought the reader (lib/source_links).
+    url = with_source(view["url"], channel)
     message = Envelope(
         subject=article.title,
         text=delivery.payload.get("text") or lead,
@@ -158,7 +161,7 @@ def compose_digest(delivery) -> Envelope | None:
     entries = [
         {
             "title": a.title,
-            "url": a.get_full_url(),
+            "url": with_source(a.get_full_url(), Channel.EMAIL),
             "lead": a.lead or a.search_description or "",
         }
         for a in articles

@@ -44,6 +44,7 @@ def search(request):
         "query_string": urlencode({"q": query.text}),
     }
     status = 404 if results is None else 200
+    request.search_outcome = (query, results)  # insights counts missed searches
     return render(request, "website/search.html", context, status=status)
 
 

@@ -31,6 +31,7 @@ import django
 django.setup()
 from ratusz.gminas.models import Gmina
 from ratusz.integrations.facebook.models import FacebookPage
+from ratusz.lib.source_links import with_source
 from ratusz.test import make_article
 from ratusz.website.models import ArticlePage
 
@@ -41,7 +42,7 @@ pages = [
     make_article(gmina, f"Komunikat {n}", lead=f"Treść komunikatu {n}.")
     for n in range(int(sys.argv[3]))
 ]
-print(json.dumps({p.pk: p.get_full_url() for p in pages}))
+print(json.dumps({p.pk: with_source(p.get_full_url(), "facebook") for p in pages}))
 """
 
 _RETRY = """

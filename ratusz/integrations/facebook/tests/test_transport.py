@@ -10,6 +10,7 @@ from ratusz.integrations.facebook import graph
 from ratusz.integrations.facebook.models import FacebookPage, is_configured
 from ratusz.integrations.facebook.transport import PAGE_POSTS, Transport
 from ratusz.lib import http
+from ratusz.lib.source_links import with_source
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.outbox.transports import Envelope, TransportError
@@ -31,7 +32,9 @@ class PostTests(FacebookTestCase):
         post = self.api.posts[0]
         self.assertEqual(post.path, "feed")
         self.assertEqual(post.fields["message"], "Droga będzie zamknięta.")
-        self.assertEqual(post.fields["link"], article.get_full_url())
+        self.assertEqual(
+            post.fields["link"], with_source(article.get_full_url(), "facebook")
+        )
         method, path, params = self.api.requests[0]
         self.assertEqual((method, path), ("POST", f"/v26.0/{self.api.page_id}/feed"))
         self.assertEqual(params["access_token"], self.api.token)
@@ -270,7 +273,10 @@ class ReconcileTests(FacebookTestCase):
         self.api.posts.append(
             Post(
                 "feed",
-                {"message": "W piątek.", "link": article.get_full_url()},
+                {
+                    "message": "W piątek.",
+                    "link": with_source(article.get_full_url(), "facebook"),
+                },
                 f"{self.api.page_id}_4242",
             )
         )

@@ -24,6 +24,7 @@ from ratusz.integrations import pages
 from ratusz.integrations.facebook.models import FacebookPage
 from ratusz.integrations.facebook.tests.fake_graph import FakeGraphServer
 from ratusz.integrations.mastodon.models import MastodonAccount
+from ratusz.lib.source_links import with_source
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.test import make_article
@@ -78,11 +79,17 @@ class CrossPostTests(MastodonTestCase):
         outbox.deliver_due()
         self.assertEqual(len(self.graph.posts), 1)
         self.assertEqual(len(self.api.statuses), 1)
-        self.assertEqual(self.graph.posts[0].fields["link"], article.get_full_url())
+        self.assertEqual(
+            self.graph.posts[0].fields["link"],
+            with_source(article.get_full_url(), "facebook"),
+        )
         self.assertEqual(
             self.graph.posts[0].fields["message"], "W czwartek od 8 do 14."
         )
-        self.assertIn(article.get_full_url(), self.api.statuses[0]["text"])
+        self.assertIn(
+            with_source(article.get_full_url(), "mastodon"),
+            self.api.statuses[0]["text"],
+        )
         facebook, mastodon = self.rows(article)
         self.assertEqual((facebook.channel, facebook.state), ("facebook", State.SENT))
         self.assertEqual(facebook.remote_id, self.graph.posts[0].id)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ratusz.integrations.mastodon.models import MastodonAccount, is_configured
 from ratusz.integrations.mastodon.transport import length, status_text
+from ratusz.lib.source_links import with_source
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.test import make_article
@@ -25,7 +26,8 @@ class PostTests(MastodonTestCase):
         status = self.api.statuses[0]
         self.assertEqual(
             status["text"],
-            f"Remont drogi\n\nDroga zamknięta.\n\n{article.get_full_url()}",
+            "Remont drogi\n\nDroga zamknięta.\n\n"
+            + with_source(article.get_full_url(), "mastodon"),
         )
         self.assertEqual(status["visibility"], "public")
         self.assertEqual(status["language"], "pl")
@@ -48,7 +50,10 @@ class PostTests(MastodonTestCase):
         )
         outbox.deliver_due()
         status = self.api.statuses[0]
-        self.assertEqual(status["text"], f"Do zobaczenia!\n\n{article.get_full_url()}")
+        self.assertEqual(
+            status["text"],
+            f"Do zobaczenia!\n\n{with_source(article.get_full_url(), 'mastodon')}",
+        )
         self.assertEqual(status["visibility"], "unlisted")
 
     def test_a_long_text_is_shortened_to_fit(self):
@@ -56,7 +61,9 @@ class PostTests(MastodonTestCase):
         outbox.deliver_due()
         status = self.api.statuses[0]["text"]
         self.assertLessEqual(length(status), 500)
-        self.assertTrue(status.endswith(f"…\n\n{article.get_full_url()}"))
+        self.assertTrue(
+            status.endswith(f"…\n\n{with_source(article.get_full_url(), 'mastodon')}")
+        )
         self.assertEqual(self.mastodon_rows(article).get().state, State.SENT)
 
     def test_a_link_counts_as_23_characters(self):

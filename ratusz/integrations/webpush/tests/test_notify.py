@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ratusz.fans.models import Follower, PushSubscription
 from ratusz.integrations.webpush import vapid
+from ratusz.lib.source_links import with_source
 from ratusz.outbox import services as outbox
 from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase, make_article, make_category
@@ -72,7 +73,7 @@ class DeliveryTests(PushTestCase):
         payload = record["payload"]
         self.assertEqual(payload["title"], "Remont drogi w Kamionce")
         self.assertEqual(payload["body"], "Od poniedziałku droga jest zamknięta.")
-        self.assertEqual(payload["url"], article.get_full_url())
+        self.assertEqual(payload["url"], with_source(article.get_full_url(), "push"))
         self.assertTrue(payload["url"].startswith("http://localhost"))
         self.assertTrue(payload["icon"].endswith("/static/img/favicon.svg"))
         self.assertEqual(record["ttl"], 48 * 3600)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+from ratusz.website import pagecache
+
+
+class InsightsConfig(AppConfig):
+    name = "ratusz.insights"
+    label = "insights"
+    verbose_name = "Statystyki"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Models load after apps: the counting modules import them.
+        from . import counting, tasks  # noqa: F401
+
+        if counting.count_cached_view not in pagecache.hit_hooks:
+            pagecache.on_hit(counting.count_cached_view)

@@ -40,10 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from .cache_models import PageCacheDependency, PageCacheEntry
 
 logger = logging.getLogger("ratusz.pagecache")
 
@@ -513,6 +509,13 @@ class PageCacheMiddleware:
 
 
 def _record(state: FillState) -> None:
+    # The models are imported where used, here and below: this module is
+    # imported before Django's apps are loaded (apps' AppConfig modules
+    # register hit hooks), when a models module cannot be.
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from .cache_models import PageCacheDependency, PageCacheEntry
 
     values = {
         "site_id": state.site_id,
@@ -563,6 +566,8 @@ class Selection:
     def keys(self) -> set[str]:
         from django.db.models import Q
 
+        from .cache_models import PageCacheDependency, PageCacheEntry
+
         keys: set[str] = set(self.known)
         conditions = []
         if self.sites:
@@ -596,6 +601,8 @@ def invalidate(*, stale: Selection | None = None, delete: Selection | None = Non
     deleted ones (unpublished, deleted, moved away, restricted) are gone
     before this returns.
     """
+    from .cache_models import PageCacheEntry
+
     store = get_store()
     store.bump_generation()
     delete_keys = delete.keys() if delete else set()
@@ -619,6 +626,8 @@ def invalidate_on_commit(
 
 def clear() -> None:
     """Drop every cached page (e.g. after a deploy that changed templates)."""
+    from .cache_models import PageCacheEntry
+
     get_store().clear()
     PageCacheEntry.objects.all().delete()
 

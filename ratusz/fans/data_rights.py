@@ -35,8 +35,9 @@ def channel_states(follower: Follower) -> dict[str, str]:
 def export_follower(follower: Follower) -> dict:
     """Everything stored about a follower (RODO art. 15 and 20).
 
-    Every field that `ratusz.fans.pii.COVERED` lists must appear here (its
-    test fills each one and looks for it).
+    Every covered field of the personal-data registry
+    (`lib.personal_data.covered()`) must appear here (its test fills each one
+    and looks for it).
     """
 
     def when(value):

@@ -18,7 +18,10 @@ logs=$(mktemp -d)
 echo "== pytest on SQLite and PostgreSQL"
 DATABASE_URL= $PY -m pytest "$@" >"$logs/sqlite.log" 2>&1 &
 sqlite_pid=$!
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/ratusz \
+# A database name per checkout: two clones testing at once on one machine
+# would otherwise share (and break) one test database.
+pg_name=ratusz_$(printf %s "$PWD" | md5sum | cut -c1-8)
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/$pg_name \
   RATUSZ_VAR_DIR="$PWD/var/pg" $PY -m pytest "$@" >"$logs/postgres.log" 2>&1 &
 pg_pid=$!
 wait $sqlite_pid; sqlite_rc=$?

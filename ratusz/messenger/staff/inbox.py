@@ -17,6 +17,7 @@ from .. import metrics, services
 from ..models import Conversation, Message, OfficeHours
 from .access import get_gmina, staff_gminas
 from .forms import InboxFilterForm, OnBehalfForm
+from .live import newest_seq
 
 PER_PAGE = 25
 
@@ -52,6 +53,9 @@ def inbox_index(request):
 
 def inbox(request, gmina_id):
     gmina = get_gmina(request, gmina_id)
+    # Read before the rows: a message committed while the page renders or
+    # before its stream connects is then reported, not skipped.
+    last_seq = newest_seq(gmina.pk)
     form = InboxFilterForm(request.GET or None, gmina=gmina)
     conversations = form.filter(
         Conversation.objects.for_gmina(gmina).select_related(
@@ -85,6 +89,7 @@ def inbox(request, gmina_id):
         .filter(pk=gmina.pk)
         .exists(),
         now=timezone.now(),
+        last_seq=last_seq,
     )
     return render(request, "messenger/admin/inbox.html", context)
 

@@ -49,7 +49,9 @@ def _inbox_frames(gmina_id, after_seq) -> live.News:
     return live.News(last, frames, more=len(rows) == LIVE_BATCH)
 
 
-def _newest_seq(gmina_id) -> int:
+def newest_seq(gmina_id) -> int:
+    """The gmina's last message in commit order (the inbox page's stream
+    starts after it: what commits while the page loads is still reported)."""
     return (
         Message.objects.filter(conversation__gmina_id=gmina_id, seq__isnull=False)
         .order_by("-seq")
@@ -82,7 +84,13 @@ async def inbox_events(request, gmina_id):
     )
     if not found:
         raise Http404
-    after = live.resume_id(request) or await live.poll(_newest_seq, gmina_id)
+    # The page names where to start (`?after=`): without it, from now on.
+    resumes = request.headers.get("Last-Event-ID") or request.GET.get(
+        live.RESUME_PARAMETER
+    )
+    after = (
+        live.resume_id(request) if resumes else await live.poll(newest_seq, gmina_id)
+    )
     frames = live.stream(
         partial(_inbox_frames, gmina_id),
         after=after,

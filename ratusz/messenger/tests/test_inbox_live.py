@@ -2,6 +2,8 @@
 id they resume, and that the ASGI stack (the public page cache in front)
 passes them through unbuffered and never stores them."""
 
+import re
+
 from asgiref.sync import async_to_sync
 from django.test import override_settings
 from django.urls import reverse
@@ -42,6 +44,19 @@ class StreamTests(BaseTestCase):
             self.client.get(reverse("messenger-inbox-events", args=[self.gmina.pk]))
         )
         self.assertNotIn("RZ/", body)
+
+    def test_a_message_between_the_page_and_its_stream_is_reported(self):
+        # The page names where its stream starts: a resident who writes while
+        # the page loads (before EventSource connects) is not skipped.
+        services.open_conversation(self.gmina, body="Stara")
+        page = self.client.get(reverse("messenger-inbox", args=[self.gmina.pk]))
+        events_url = re.search(
+            r'data-rz-events="([^"]+)"', page.content.decode()
+        ).group(1)
+        self.assertIn("?after=", events_url)
+        fresh, _, _ = services.open_conversation(self.gmina, body="Świeża")
+        body = drain(self.client.get(events_url.replace("&amp;", "&")))
+        self.assertIn(fresh.reference, body)
 
     def test_conversation_stream_counts_new_resident_messages(self):
         conversation, first, _ = services.open_conversation(self.gmina, body="A")

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "ratusz.outbox",
     "ratusz.messenger",
     "ratusz.insights",
+    "ratusz.inclusion",
     "ratusz.integrations.email",
     "ratusz.integrations.webpush",
     "ratusz.integrations.sms",

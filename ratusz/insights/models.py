@@ -107,3 +107,60 @@ class MissedSearch(models.Model):
                 fields=["gmina", "day", "lemmas"], name="insights_missed_unique"
             )
         ]
+
+
+class PostMetric(models.Model):
+    """One number a network reports about an article's post, as last read.
+
+    Written by the networks' collectors (`integrations/<network>/insights.py`,
+    registered in `insights.registry`). `value` is None when the network does
+    not give that metric (Meta retired it, the Page is under 100 likes): the
+    screens say "Meta nie udostępnia", never 0. `checkpoint` names when it was
+    read relative to publishing ("1h", "24h", "7d" for Mastodon; "" for the
+    latest reading).
+    """
+
+    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
+    # The article (a Wagtail page id); no foreign key: insights must not
+    # keep a page from being deleted, and a deleted page's numbers stay.
+    page_id = models.IntegerField()
+    network = models.CharField(max_length=20)
+    metric = models.CharField(max_length=60)
+    checkpoint = models.CharField(max_length=10, blank=True)
+    value = models.BigIntegerField(null=True, blank=True)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "liczba z sieci o wpisie"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gmina", "page_id", "network", "metric", "checkpoint"],
+                name="insights_postmetric_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["gmina", "network", "page_id"])]
+
+
+class NetworkFollowers(models.Model):
+    """How many follow the gmina on a network, by the network's own figure,
+    on one day: the Facebook Page's `page_follows`, the Mastodon account's
+    followers. (Ratusz's own channels are counted nightly by `fans`:
+    `fans.FanCount`.) Written by the networks' collectors. `count` is None
+    when the network gave nothing that day; `note` says why (e.g. "Strona ma
+    mniej niż 100 polubień: Meta nie podaje liczb").
+    """
+
+    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
+    network = models.CharField(max_length=20)
+    day = models.DateField()
+    count = models.PositiveIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "obserwujący w sieci"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gmina", "network", "day"],
+                name="insights_networkfollowers_unique",
+            )
+        ]

@@ -141,26 +141,32 @@ class PostMetric(models.Model):
         indexes = [models.Index(fields=["gmina", "network", "page_id"])]
 
 
-class NetworkFollowers(models.Model):
-    """How many follow the gmina on a network, by the network's own figure,
-    on one day: the Facebook Page's `page_follows`, the Mastodon account's
-    followers. (Ratusz's own channels are counted nightly by `fans`:
-    `fans.FanCount`.) Written by the networks' collectors. `count` is None
-    when the network gave nothing that day; `note` says why (e.g. "Strona ma
-    mniej niż 100 polubień: Meta nie podaje liczb").
+class NetworkDaily(models.Model):
+    """A network's own figure about the gmina's account on one day.
+
+    `metric` "followers": the Facebook Page's `page_follows`, the Mastodon
+    account's followers; "reach": the Page's unique viewers that day
+    (`page_total_media_view_unique`). Ratusz's own channels are counted
+    nightly by `fans` (`fans.FanCount`). Written by the networks'
+    collectors. `value` is None when the network gave nothing that day;
+    `note` says why (e.g. "Strona ma mniej niż 100 polubień: Meta nie podaje
+    liczb").
     """
+
+    FOLLOWERS, REACH = "followers", "reach"
 
     gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
     network = models.CharField(max_length=20)
+    metric = models.CharField(max_length=20)
     day = models.DateField()
-    count = models.PositiveIntegerField(null=True, blank=True)
+    value = models.PositiveIntegerField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "obserwujący w sieci"
+        verbose_name = "liczba dzienna z sieci"
         constraints = [
             models.UniqueConstraint(
-                fields=["gmina", "network", "day"],
-                name="insights_networkfollowers_unique",
+                fields=["gmina", "network", "metric", "day"],
+                name="insights_networkdaily_unique",
             )
         ]

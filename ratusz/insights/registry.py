@@ -9,7 +9,7 @@ periodic tasks call every registered one.
 
 A collector is `collect(gmina, now) -> None`: it reads what its network
 says about the gmina's posts and followers and stores it in `PostMetric`
-and `NetworkFollowers`. It must not raise for an answer the network gives (an
+and `NetworkDaily`. It must not raise for an answer the network gives (an
 expired token, a retired metric, a 429): it stores what it got and logs
 the rest, so one network's fault never stops another's.
 """

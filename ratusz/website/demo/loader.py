@@ -23,6 +23,7 @@ from wagtail.models import Collection, Page, Site
 
 from ratusz.gminas import services as gmina_services
 from ratusz.gminas.models import Category, Gmina, Membership, User, Village
+from ratusz.lib import demo as demo_steps
 from ratusz.lib.tasks import inline_tasks
 from ratusz.website.models import (
     AccessibilityStatementPage,
@@ -87,6 +88,8 @@ def _load(*, reset_password: bool, today: date | None) -> Result:
         pages = _ensure_pages(home, villages)
         pages.update(_ensure_procedures(home, categories, editor))
         _ensure_home(home, news, pages)
+        # Other apps' demo data (e-inclusion, …): lib/demo.py.
+        demo_steps.run_steps(gmina, today=today)
     live = ArticlePage.objects.live().descendant_of(news).count()
     return Result(gmina, created, editor, password, new_articles, live)
 

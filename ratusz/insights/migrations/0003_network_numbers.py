@@ -13,18 +13,19 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='NetworkFollowers',
+            name='NetworkDaily',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('network', models.CharField(max_length=20)),
+                ('metric', models.CharField(max_length=20)),
                 ('day', models.DateField()),
-                ('count', models.PositiveIntegerField(blank=True, null=True)),
+                ('value', models.PositiveIntegerField(blank=True, null=True)),
                 ('note', models.CharField(blank=True, max_length=200)),
                 ('gmina', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='gminas.gmina')),
             ],
             options={
-                'verbose_name': 'obserwujący w sieci',
-                'constraints': [models.UniqueConstraint(fields=('gmina', 'network', 'day'), name='insights_networkfollowers_unique')],
+                'verbose_name': 'liczba dzienna z sieci',
+                'constraints': [models.UniqueConstraint(fields=('gmina', 'network', 'metric', 'day'), name='insights_networkdaily_unique')],
             },
         ),
         migrations.CreateModel(

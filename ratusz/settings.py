@@ -564,6 +564,17 @@ HTTP_ALLOW_PRIVATE_HOSTS = envlist("HTTP_ALLOW_PRIVATE_HOSTS", "")
 # Facebook (Graph API; the Page id and Page access token are per gmina, in the admin)
 FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v26.0")
+# Insights (integrations/facebook/insights.py): posts published in the last
+# FACEBOOK_INSIGHTS_DAYS days are read (Graph keeps two years), each at most
+# every FACEBOOK_INSIGHTS_REFRESH_HOURS, one Graph call per metric so that a
+# metric Meta retires fails alone.
+FACEBOOK_INSIGHTS_DAYS = envint("FACEBOOK_INSIGHTS_DAYS", "28")
+FACEBOOK_INSIGHTS_REFRESH_HOURS = envint("FACEBOOK_INSIGHTS_REFRESH_HOURS", "6")
+FACEBOOK_POST_METRICS = envlist(
+    "FACEBOOK_POST_METRICS",
+    "post_total_media_view_unique,post_media_view,post_reactions_like_total,"
+    "post_clicks",
+)
 # Messenger webhook (/integracje/facebook/messenger/): the app's secret signs
 # every POST (X-Hub-Signature-256); the verify token answers Facebook's
 # subscription handshake. Both empty: the webhook refuses everything.

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from ratusz.insights import registry as insights_registry
 from ratusz.outbox import registry
 
 
@@ -16,7 +17,7 @@ class FacebookConfig(AppConfig):
         from ratusz.messenger.models import Conversation
         from ratusz.messenger.notifications import MESSENGER_CHANNEL
 
-        from . import transport
+        from . import insights, transport
         from .models import is_configured, page_owners
 
         registry.register_transport("facebook", transport.Transport)
@@ -37,3 +38,7 @@ class FacebookConfig(AppConfig):
             )
         )
         registry.register_transport(MESSENGER_CHANNEL, transport.ReplyTransport)
+        # What Facebook says about the Page and its posts, read periodically.
+        insights_registry.register_collector(
+            "facebook", insights.collect, gminas=insights.connected_gminas
+        )

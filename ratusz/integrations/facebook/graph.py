@@ -35,10 +35,15 @@ PERMISSION_CODES = {10, 230}
 class GraphError(PageApiError):
     """A Graph API error, with the documented fields kept for callers."""
 
-    def __init__(self, message, *, permanent, retry_after=None, code=None, sub=None):
+    def __init__(
+        self, message, *, permanent, retry_after=None, code=None, sub=None, detail=""
+    ):
         super().__init__(message, permanent=permanent, retry_after=retry_after)
         self.code = code
         self.subcode = sub
+        # Graph's own words, e.g. "(#100) The value must be a valid insights
+        # metric": the insights collector tells a retired metric by them.
+        self.detail = detail
 
     @property
     def token_rejected(self) -> bool:
@@ -139,6 +144,7 @@ def classify(response: httpx.Response, use: Use) -> GraphError:
             retry_after=retry_after,
             code=code,
             sub=failure.sub,
+            detail=detail,
         )
 
     if code in TOKEN_CODES:

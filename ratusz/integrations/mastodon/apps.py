@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from ratusz.fans import registry as fans_registry
+from ratusz.insights import registry as insights_registry
 from ratusz.outbox import registry
 
 from . import text
@@ -14,6 +15,7 @@ class MastodonConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules reach models, which load after apps.
+        from . import insights
         from .models import is_configured
         from .transport import Transport
 
@@ -26,3 +28,7 @@ class MastodonConfig(AppConfig):
         )
         # The editor's preview counts a status by the transport's rule.
         fans_registry.register_text_counter("mastodon", text.length, limit=text.LIMIT)
+        # Replies, boosts and favourites of each status, and the followers.
+        insights_registry.register_collector(
+            "mastodon", insights.collect, gminas=insights.connected_gminas
+        )

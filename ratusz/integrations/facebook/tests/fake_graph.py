@@ -28,6 +28,21 @@ read-only tokens) belong to `page_id`; `other_pages` maps further tokens to
 other Pages (`{token: (page_id, name)}`). A bad token gets code 190 (an
 expired one subcode 463) with HTTP 400, as anywhere else.
 
+Insights (…/graph-api/reference/insights, …/pages-api/platforminsights/page):
+`GET /{post-id}/insights?metric=…` (period `lifetime`) and
+`GET /{page-id}/insights?metric=…&period=day&since=…&until=…` (dates or Unix
+times, at most 90 days). Each request must name exactly one metric (our rule:
+one retired metric fails a whole request, `(#100) The value must be a valid
+insights metric`, HTTP 400 — which is what a retired or unknown metric gets
+here). An answer is `{"data": [{"name", "period", "values", "title",
+"description", "id"}], "paging": …}`; a post metric has one value, a daily
+Page metric one value per day whose `end_time` is the next day 08:00 UTC
+(midnight, Pacific time). A Page under 100 likes (`page_likes`) gets
+`{"data": []}`, as Meta answers. An unknown post id gets code 100 subcode 33.
+A token in `other_pages` reads its own Page and posts.
+`fail_on(fragment, …)` scripts an error for the next request whose path
+contains `fragment` (a 429, a 500, code 190 for one call).
+
 `hold_answers()` makes every accepted POST wait, after the post exists, until
 `release()`: a client killed meanwhile never learns the post id (the kill test
 waits on `accepted`).
@@ -40,7 +55,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -194,6 +209,37 @@ def _uncursor(value: str) -> int | None:
 
 FEED_FIELDS = {"id", "message", "created_time", "permalink_url", "attachments"}
 
+# Metrics Graph answers today (DOMAIN.md "Facebook Page and Mastodon numbers").
+POST_METRICS = {
+    "post_total_media_view_unique",
+    "post_media_view",
+    "post_reactions_like_total",
+    "post_reactions_by_type_total",
+    "post_clicks",
+}
+PAGE_METRICS = {"page_follows", "page_total_media_view_unique", "page_media_view"}
+# Retired by Meta: answered with the invalid-metric error, like unknown names.
+RETIRED_METRICS = {
+    "post_impressions_unique",
+    "post_impressions",
+    "post_engaged_users",
+    "page_impressions_unique",
+    "page_fans",
+    "page_engaged_users",
+}
+MAX_INSIGHTS_DAYS = 90
+
+
+def invalid_metric_error():
+    return graph_error("(#100) The value must be a valid insights metric", 100)
+
+
+def _day(value: str):
+    """A since/until value: a Unix time or a date (what strtotime reads)."""
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), UTC).date()
+    return datetime.strptime(value, "%Y-%m-%d").date()
+
 
 @dataclass
 class FakeGraphApi:
@@ -214,9 +260,131 @@ class FakeGraphApi:
         default_factory=lambda: threading.Semaphore(0)
     )
     released: threading.Event = field(default_factory=threading.Event)
+    # Insights: likes decide whether Meta gives numbers at all (≥ 100).
+    page_likes: int = 250
+    # post id → {metric: value}; a post listed here or in `posts` exists.
+    post_insights: dict = field(default_factory=dict)
+    # metric → the value of every day.
+    page_daily: dict = field(
+        default_factory=lambda: {
+            "page_follows": 1000,
+            "page_total_media_view_unique": 600,
+            "page_media_view": 1500,
+        }
+    )
+    retired_metrics: set = field(default_factory=lambda: set(RETIRED_METRICS))
+    faults: list[tuple[str, int, dict, dict]] = field(default_factory=list)
 
     def fail_next(self, status, body, headers=None):
         self.script.append((status, body, headers or {}))
+
+    def fail_on(self, fragment, status, body, headers=None):
+        """The next request whose path contains `fragment` gets this answer."""
+        self.faults.append((fragment, status, body, headers or {}))
+
+    def _fault_for(self, path):
+        for index, (fragment, status, body, headers) in enumerate(self.faults):
+            if fragment in path:
+                del self.faults[index]
+                return status, body, headers
+        return None
+
+    def read_insights(self, node, params, page_id):
+        """The insights edge of the Page `page_id` (the token's) or of its post."""
+        metric = params.get("metric", "")
+        if not metric:
+            return (
+                400,
+                graph_error(
+                    "No metric was specified to be fetched. Please specify one or "
+                    "more metrics to be fetched and try again.",
+                    3001,
+                    1504028,
+                ),
+                {},
+            )
+        if "," in metric:
+            # Graph takes a list, but Ratusz must ask one by one.
+            return 400, graph_error("fake Graph: one metric per call", 100), {}
+        is_page = node == page_id
+        known = PAGE_METRICS if is_page else POST_METRICS
+        if metric in self.retired_metrics or metric not in known:
+            return 400, invalid_metric_error(), {}
+        period = params.get("period") or ("day" if is_page else "lifetime")
+        if period != ("day" if is_page else "lifetime"):
+            return (
+                400,
+                graph_error("(#100) The value must be a valid insights period", 100),
+                {},
+            )
+        if is_page:
+            return self._page_insights(node, metric, params)
+        with self.lock:
+            known_posts = set(self.post_insights) | {p.id for p in self.posts}
+        # A post id is "<page id>_<number>"; another Page's post is unknown
+        # to this Page's token.
+        if node not in known_posts or not node.startswith(f"{page_id}_"):
+            return (
+                400,
+                graph_error(
+                    f"Unsupported get request. Object with ID '{node}' does not exist.",
+                    100,
+                    33,
+                    kind="GraphMethodException",
+                ),
+                {},
+            )
+        if self.page_likes < 100:
+            return 200, {"data": []}, {}
+        value = self.post_insights.get(node, {}).get(metric, 0)
+        return (
+            200,
+            {"data": [self._entry(node, metric, period, [{"value": value}])]},
+            {},
+        )
+
+    def _page_insights(self, node, metric, params):
+        try:
+            until = _day(params["until"]) if params.get("until") else None
+            since = _day(params["since"]) if params.get("since") else None
+        except ValueError:
+            return 400, graph_error("(#100) Invalid since/until", 100), {}
+        until = until or datetime.now(UTC).date()
+        since = since or until - timedelta(days=2)
+        if not since < until or (until - since).days > MAX_INSIGHTS_DAYS:
+            return (
+                400,
+                graph_error(
+                    "(#100) There cannot be more than 90 days (7776000 s) between "
+                    "since and until",
+                    100,
+                ),
+                {},
+            )
+        if self.page_likes < 100:
+            return 200, {"data": []}, {}
+        values = []
+        day = since
+        while day < until:
+            end = day + timedelta(days=1)
+            values.append(
+                {
+                    "value": self.page_daily.get(metric, 0),
+                    "end_time": f"{end.isoformat()}T08:00:00+0000",
+                }
+            )
+            day = end
+        return 200, {"data": [self._entry(node, metric, "day", values)]}, {}
+
+    def _entry(self, node, metric, period, values):
+        return {
+            "name": metric,
+            "period": period,
+            "values": values,
+            "title": metric.replace("_", " ").capitalize(),
+            "description": f"Lifetime: {metric}",
+            "id": f"{node}/insights/{metric}/{period}",
+        }
 
     def hold_answers(self):
         self.released.clear()
@@ -318,6 +486,9 @@ class FakeGraphApi:
             self.requests.append((method, path, params))
             if self.script:
                 return self.script.pop(0)
+            fault = self._fault_for(path)
+            if fault:
+                return fault
         parts = path.strip("/").split("/")
         if not parts or parts[0] != self.version:
             return (
@@ -338,6 +509,9 @@ class FakeGraphApi:
             return 400, expired_token_error(), {}
         if method == "GET" and parts[1:] == ["me"]:
             return self.read_me(token, params)
+        if method == "GET" and len(parts) == 3 and parts[2] == "insights":
+            if token in self.other_pages:
+                return self.read_insights(parts[1], params, self.other_pages[token][0])
         if token != self.token and token not in self.readonly_tokens:
             return (
                 400,
@@ -346,6 +520,8 @@ class FakeGraphApi:
                 ),
                 {},
             )
+        if method == "GET" and len(parts) == 3 and parts[2] == "insights":
+            return self.read_insights(parts[1], params, self.page_id)
         if len(parts) < 2 or parts[1] != self.page_id:
             return (
                 400,

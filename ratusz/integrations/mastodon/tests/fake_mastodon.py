@@ -10,6 +10,14 @@ An `Idempotency-Key` seen in the last hour for the same account returns the
 status made the first time, not a new one. `fail_next()` scripts 429 (with
 X-RateLimit-* headers) and 500; `slow_next()` makes the next answer arrive
 after the status was created, later than the client waits (a lost answer).
+
+Reading (…/methods/statuses/#get, …/entities/Status, …/entities/Account):
+`GET /api/v1/statuses/:id` answers the status with `replies_count`,
+`reblogs_count` and `favourites_count` (set them with `set_counts`), 404
+`{"error": "Record not found"}` for an unknown id; verify_credentials carries
+`followers_count`, `following_count` and `statuses_count`. No endpoint gives
+reach or impressions. `fail_on(prefix, …)` scripts an answer (401, 429, 500)
+for the next GET whose path starts with `prefix`.
 """
 
 from __future__ import annotations
@@ -64,9 +72,56 @@ class FakeMastodonApi:
     script: list[tuple[int, dict, dict]] = field(default_factory=list)
     delays: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    followers: int = 321
+    faults: list[tuple[str, int, dict, dict]] = field(default_factory=list)
 
     def fail_next(self, status, body, headers=None):
         self.script.append((status, body, headers or {}))
+
+    def fail_on(self, prefix, status, body, headers=None):
+        """The next GET whose path starts with `prefix` gets this answer."""
+        self.faults.append((prefix, status, body, headers or {}))
+
+    def _fault_for(self, method, path):
+        for index, (prefix, status, body, headers) in enumerate(self.faults):
+            if method == "GET" and path.startswith(prefix):
+                del self.faults[index]
+                return status, body, headers
+        return None
+
+    def add_status(self, status_id: str, text="Wpis", **counts) -> dict:
+        """A status already on the server (posted before the test began)."""
+        status = {
+            "id": status_id,
+            "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "visibility": "public",
+            "language": "pl",
+            "uri": f"https://{self.host}/users/{self.username}/statuses/{status_id}",
+            "url": f"https://{self.host}/@{self.username}/{status_id}",
+            "content": _content_html(text),
+            "account": self.account(),
+            "replies_count": 0,
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "text": text,
+        }
+        status.update(counts)
+        with self.lock:
+            self.statuses.append(status)
+        return status
+
+    def set_counts(self, status_id: str, **counts) -> None:
+        with self.lock:
+            for status in self.statuses:
+                if status["id"] == status_id:
+                    status.update(counts)
+
+    def read_status(self, status_id):
+        with self.lock:
+            found = [s for s in self.statuses if s["id"] == status_id]
+        if not found:
+            return 404, {"error": "Record not found"}, {}
+        return 200, {k: v for k, v in found[0].items() if k != "text"}, {}
 
     def slow_next(self, seconds: float):
         self.delays.append(seconds)
@@ -84,6 +139,16 @@ class FakeMastodonApi:
             "url": f"https://{self.host}/@{self.username}",
         }
 
+    def credential_account(self) -> dict:
+        with self.lock:
+            posted = len(self.statuses)
+        return {
+            **self.account(),
+            "followers_count": self.followers,
+            "following_count": 12,
+            "statuses_count": posted,
+        }
+
     def answer(self, method, path, query, headers, body):
         params = {}
         ctype = headers.get("content-type", "")
@@ -95,6 +160,9 @@ class FakeMastodonApi:
             self.requests.append((method, path, headers, params))
             if self.script and path == "/api/v1/statuses":
                 return self.script.pop(0)
+            fault = self._fault_for(method, path)
+            if fault:
+                return fault
         auth = headers.get("authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else ""
         if token in self.revoked_tokens:
@@ -102,7 +170,9 @@ class FakeMastodonApi:
         if token != self.token:
             return 401, {"error": "The access token is invalid"}, {}
         if method == "GET" and path == "/api/v1/accounts/verify_credentials":
-            return 200, self.account(), {}
+            return 200, self.credential_account(), {}
+        if method == "GET" and path.startswith("/api/v1/statuses/"):
+            return self.read_status(path.removeprefix("/api/v1/statuses/"))
         statuses_path = f"/api/v1/accounts/{self.account()['id']}/statuses"
         if method == "GET" and path == statuses_path:
             return self.account_statuses({k: v[0] for k, v in query.items()})
@@ -158,6 +228,9 @@ class FakeMastodonApi:
                 "url": f"https://{self.host}/@{self.username}/{number}",
                 "content": _content_html(text),
                 "account": self.account(),
+                "replies_count": 0,
+                "reblogs_count": 0,
+                "favourites_count": 0,
                 "text": text,  # what was posted (tests read it)
             }
             self.statuses.append(status)

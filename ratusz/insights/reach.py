@@ -393,8 +393,11 @@ def articles_reach(gmina, since: date, until: date) -> list[ArticleReach]:
     """Reach of the articles dated since..until, oldest first, with `url`."""
     pages = list(published_between(gmina, since, until))
     reaches = reach_of_articles(gmina, pages)
+    # page.get_full_url() asks the cache for the site root paths once per
+    # page; every article here is under the gmina's own root.
+    root_path = gmina.site.root_page.url_path
     for page, reach in zip(pages, reaches, strict=True):
-        reach.url = page.get_full_url()
+        reach.url = gmina.absolute_url("/" + page.url_path[len(root_path) :])
     return reaches
 
 

@@ -88,7 +88,15 @@ class DailyStat(models.Model):
                 name="insights_daily_unique",
             )
         ]
-        indexes = [models.Index(fields=["gmina", "dimension", "day"])]
+        indexes = [
+            models.Index(fields=["gmina", "dimension", "day"]),
+            # An article's rows ("page", "page_source") without reading
+            # every other page's (`reach`).
+            models.Index(
+                fields=["gmina", "dimension", "key", "day"],
+                name="insights_daily_by_key",
+            ),
+        ]
 
 
 class MissedSearch(models.Model):

@@ -19,8 +19,9 @@ For the dashboard (keep these signatures):
   may call it once and pass the result to `top(reaches, limit)` and
   `by_week(reaches, since, until)`.
 
-For one article: `article_reach(gmina, page) -> ArticleReach` and
-`daily_views(gmina, page) -> list[DayViews]` (the drill-down page).
+For one article: `article_reach(gmina, page) -> ArticleReach`,
+`daily_views(gmina, page) -> list[DayViews]`, or both at once with
+`article_report(gmina, page)` (the drill-down page "Zasięg wpisu").
 
 An article's figures count every view since it was published, up to now
 (not only up to `until`). Visitors over several days are the sum of each
@@ -97,9 +98,6 @@ SOURCE_LABELS = {
     Source.OTHER: "Inne strony",
     Source.DIRECT: "Wejścia bezpośrednie",
 }
-# Above this many articles the roll-ups are grouped for the whole gmina and
-# filtered here: an IN list of thousands of keys would cost more.
-KEYED_QUERY_MAX_ARTICLES = 50
 
 
 @dataclass
@@ -255,34 +253,42 @@ def _raw_counts(gmina, since: date) -> dict[date, Counts]:
     return counts
 
 
-def _page_keys(page_ids) -> list[str]:
-    keys = []
-    for page_id in page_ids:
-        keys.append(str(page_id))
-        keys.extend(f"{page_id}:{source}" for source in Source.values)
-    return keys
+def _page_keys(page_ids) -> tuple[list[str], list[str]]:
+    """The articles' keys of the "page" and of the "page_source" rows."""
+    return (
+        [str(page_id) for page_id in page_ids],
+        [f"{page_id}:{source}" for page_id in page_ids for source in Source.values],
+    )
 
 
-def _visits(gmina, page_ids: set[int], since: date) -> dict[int, dict]:
-    """page id → {"views", "visitors", "sources": {source: [views, visitors]}}."""
+def _visits(gmina, page_ids: set[int], since: date, raw) -> dict[int, dict]:
+    """page id → {"views", "visitors", "sources": {source: [views, visitors]}}.
+
+    `raw`: `_raw_counts(gmina, since)` (or of an earlier day).
+    """
     result = {
         page_id: {"views": 0, "visitors": 0, "sources": defaultdict(lambda: [0, 0])}
         for page_id in page_ids
     }
-    rolled = DailyStat.objects.filter(
-        gmina=gmina,
-        dimension__in=[DailyStat.PAGE, DailyStat.PAGE_SOURCE],
-        day__gte=since,
-    )
-    if len(page_ids) <= KEYED_QUERY_MAX_ARTICLES:
-        rolled = rolled.filter(key__in=_page_keys(page_ids))
-    rows = [
-        (dimension, key, views, visitors)
-        for dimension, key, views, visitors in rolled.values("dimension", "key")
-        .annotate(v=Sum("views"), u=Sum("visitors"))
-        .values_list("dimension", "key", "v", "u")
-    ]
-    for counts in _raw_counts(gmina, since).values():
+    # One query per dimension, by key (index insights_daily_by_key): only
+    # these articles' rows. (An OR of both makes SQLite scan every row of
+    # the period instead.)
+    rows = []
+    for dimension, keys in zip(
+        (DailyStat.PAGE, DailyStat.PAGE_SOURCE), _page_keys(page_ids), strict=True
+    ):
+        rows.extend(
+            (dimension, key, views, visitors)
+            for key, views, visitors in DailyStat.objects.filter(
+                gmina=gmina, dimension=dimension, key__in=keys, day__gte=since
+            )
+            .values("key")
+            .annotate(v=Sum("views"), u=Sum("visitors"))
+            .values_list("key", "v", "u")
+        )
+    for day, counts in raw.items():
+        if day < since:
+            continue
         rows.extend(
             (dimension, key, views, visitors)
             for (dimension, key), (views, visitors) in counts.items()
@@ -353,13 +359,16 @@ def _post_metrics(gmina, page_ids) -> tuple[dict, dict]:
     return facebook, mastodon
 
 
-def reach_of_articles(gmina, pages) -> list[ArticleReach]:
+def reach_of_articles(gmina, pages, raw=None) -> list[ArticleReach]:
     """The reach of each of `pages` (the gmina's articles), in their order."""
     pages = list(pages)
     if not pages:
         return []
     page_ids = {page.pk for page in pages}
-    visits = _visits(gmina, page_ids, min(_first_day(page) for page in pages))
+    since = min(_first_day(page) for page in pages)
+    if raw is None:
+        raw = _raw_counts(gmina, since)
+    visits = _visits(gmina, page_ids, since, raw)
     delivered, posted, people = _deliveries(gmina, page_ids)
     facebook, mastodon = _post_metrics(gmina, page_ids)
     result = []
@@ -384,9 +393,15 @@ def reach_of_articles(gmina, pages) -> list[ArticleReach]:
 
 
 def article_reach(gmina, page) -> ArticleReach:
-    reach = reach_of_articles(gmina, [page])[0]
+    return article_report(gmina, page)[0]
+
+
+def article_report(gmina, page) -> tuple[ArticleReach, list[DayViews]]:
+    """The article's reach and its daily views, reading today's raw events once."""
+    raw = _raw_counts(gmina, _first_day(page))
+    reach = reach_of_articles(gmina, [page], raw)[0]
     reach.url = page.get_full_url()
-    return reach
+    return reach, _daily_views(gmina, page, raw)
 
 
 def articles_reach(gmina, since: date, until: date) -> list[ArticleReach]:
@@ -438,6 +453,10 @@ def weekly_reach(gmina, since: date, until: date) -> list[WeekReach]:
 
 def daily_views(gmina, page) -> list[DayViews]:
     """The article's views and visitors on every day since it was published."""
+    return _daily_views(gmina, page, _raw_counts(gmina, _first_day(page)))
+
+
+def _daily_views(gmina, page, raw) -> list[DayViews]:
     first = _first_day(page)
     today = timezone.localdate()
     per_day: dict[date, tuple[int, int]] = {
@@ -446,7 +465,7 @@ def daily_views(gmina, page) -> list[DayViews]:
             gmina=gmina, dimension=DailyStat.PAGE, key=str(page.pk), day__gte=first
         ).values_list("day", "views", "visitors")
     }
-    for day, counts in _raw_counts(gmina, first).items():
+    for day, counts in raw.items():
         per_day[day] = counts.get((DailyStat.PAGE, str(page.pk)), (0, 0))
     days = []
     day = first

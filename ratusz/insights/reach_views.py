@@ -56,8 +56,7 @@ def days_chart(days: list[reach.DayViews]) -> dict | None:
 @require_GET
 def article(request, page_id):
     page, gmina = _article(request, page_id)
-    article_reach = reach.article_reach(gmina, page)
-    days = reach.daily_views(gmina, page)
+    article_reach, days = reach.article_report(gmina, page)
     facebook = [
         (label, article_reach.facebook[metric])
         for metric, label in reach.FACEBOOK_METRICS.items()

@@ -35,6 +35,7 @@ from ratusz.website.models import ArticlePage
 
 from .planning import PAGE_CHANNELS, article_item, digest_readers
 from .previews import article_previews
+from .registry import article_links
 
 State = Delivery.State
 READ_WRITE = {Membership.Role.ADMIN, Membership.Role.EDITOR}
@@ -272,6 +273,10 @@ def article(request, page_id):
             "summary": summary,
             "channels": channels,
             "posts": posts,
+            "links": [
+                {"label": link.label, "url": reverse(link.url_name, args=[page.pk])}
+                for link in article_links()
+            ],
             "problems": problems,
             "waiting": waiting,
             "waiting_count": waiting_rows.count(),

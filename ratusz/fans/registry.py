@@ -1,9 +1,11 @@
-"""What the networks tell `fans`, registered in their `AppConfig.ready`.
+"""What the networks and higher apps tell `fans`, registered in their
+`AppConfig.ready`.
 
 The domain never imports an integration: a network that has its own rule
 for how long a text is (SMS parts, Mastodon's limit) registers it here, and
 the editor's previews (`previews`) use it. A network not installed simply
-has no counter in its preview.
+has no counter in its preview. Likewise an app above fans (insights) adds a
+link to the article's "Powiadomienia" screen with `register_article_link`.
 
 (This module imports no models, so an `apps.py` may import it at its top.)
 """
@@ -40,3 +42,25 @@ def register_text_counter(
 
 def text_counter(channel: str) -> TextCounter | None:
     return _counters.get(channel)
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """A screen about an article that a higher app adds (insights' reach),
+    linked from the article's "Powiadomienia" screen."""
+
+    label: str
+    url_name: str  # reversed with the article's page id
+
+
+_article_links: list[ArticleLink] = []
+
+
+def register_article_link(label: str, url_name: str) -> None:
+    link = ArticleLink(label, url_name)
+    if link not in _article_links:
+        _article_links.append(link)
+
+
+def article_links() -> list[ArticleLink]:
+    return list(_article_links)

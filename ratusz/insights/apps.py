@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from ratusz.fans.registry import register_article_link
 from ratusz.website import pagecache
 
 
@@ -13,5 +14,6 @@ class InsightsConfig(AppConfig):
         # Models load after apps: the counting modules import them.
         from . import counting, tasks  # noqa: F401
 
+        register_article_link("Zasięg wpisu", "insights-article-reach")
         if counting.count_cached_view not in pagecache.hit_hooks:
             pagecache.on_hit(counting.count_cached_view)

@@ -2,8 +2,10 @@
 
 Rolled-up days come from `DailyStat`; days not rolled up yet (today, or
 any day the worker has not reached) are aggregated from raw events the same
-way, so the files always include today. `articles.csv` is not written yet
-(it needs the reach per post of a later part of issue 12).
+way, so the files always include today. `articles.csv` has one row per
+article dated since..until (`reach.articles_reach`: its figures count every
+view since publishing, up to now). Text cells are formula-safe
+(`lib.spreadsheets.escape_formula`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,26 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
+from ratusz.lib.spreadsheets import escape_formula
+
 from .models import DailyStat, Source, ViewEvent
+from .reach import articles_reach
 from .rollup import Counts, day_counts
 
 SOURCES = [s.value for s in Source]
+ARTICLE_COLUMNS = [
+    "url",
+    "title",
+    "views",
+    "visitors",
+    "email_delivered",
+    "push_delivered",
+    "sms_delivered",
+    "facebook_views",
+    "mastodon_interactions",
+    "notification_clicks",
+    "combined_reach",
+]
 
 
 def daily_counts(gmina, since: date, until: date) -> dict[date, Counts]:
@@ -65,4 +83,27 @@ def write(gmina, since: date, until: date, out: Path) -> list[Path]:
                     (DailyStat.SOURCE, source), (0, 0)
                 )
                 writer.writerow([day.isoformat(), source, views, visitors])
-    return [site, sources]
+    articles = out / "articles.csv"
+    with open(articles, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(ARTICLE_COLUMNS)
+        for reach in articles_reach(gmina, since, until):
+            writer.writerow(escape_formula(cell) for cell in article_row(reach))
+    return [site, sources, articles]
+
+
+def article_row(reach) -> list:
+    """One row of articles.csv; "" where a network gives no number."""
+    return [
+        reach.url,
+        reach.title,
+        reach.views,
+        reach.visitors,
+        reach.email_delivered,
+        reach.push_delivered,
+        reach.sms_delivered,
+        "" if reach.facebook_views is None else reach.facebook_views,
+        "" if reach.mastodon_interactions is None else reach.mastodon_interactions,
+        reach.notification_clicks,
+        reach.combined_reach,
+    ]

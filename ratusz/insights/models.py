@@ -64,14 +64,18 @@ class DailyStat(models.Model):
     """Views and visitors of one gmina on one day, per dimension and key.
 
     dimension "site" (key ""), "page" (key = page id), "source" (key = a
-    `Source`), "device" (key = a `Device`). Kept `INSIGHTS_ROLLUP_MONTHS`.
+    `Source`), "device" (key = a `Device`), "page_source" (key =
+    "<page id>:<source>": an article's visits per source, for its reach).
+    Kept `INSIGHTS_ROLLUP_MONTHS`.
     """
 
     SITE, PAGE, SOURCE, DEVICE = "site", "page", "source", "device"
+    PAGE_SOURCE = "page_source"
 
     gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    dimension = models.CharField(max_length=10)
+    dimension = models.CharField(max_length=20)
+    # Longest: "page_source" "2147483647:mastodon" (19).
     key = models.CharField(max_length=20, blank=True)
     views = models.PositiveIntegerField()
     visitors = models.PositiveIntegerField()
@@ -84,7 +88,15 @@ class DailyStat(models.Model):
                 name="insights_daily_unique",
             )
         ]
-        indexes = [models.Index(fields=["gmina", "dimension", "day"])]
+        indexes = [
+            models.Index(fields=["gmina", "dimension", "day"]),
+            # An article's rows ("page", "page_source") without reading
+            # every other page's (`reach`).
+            models.Index(
+                fields=["gmina", "dimension", "key", "day"],
+                name="insights_daily_by_key",
+            ),
+        ]
 
 
 class MissedSearch(models.Model):

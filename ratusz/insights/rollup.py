@@ -37,12 +37,15 @@ def aggregate(events) -> Counts:
             source = entry.get(visitor, Source.DIRECT)
         else:
             entry.setdefault(visitor, source)
-        for key in (
+        keys = [
             (DailyStat.SITE, ""),
             (DailyStat.PAGE, str(page_id or "")),
             (DailyStat.SOURCE, str(source)),
             (DailyStat.DEVICE, str(device)),
-        ):
+        ]
+        if page_id:
+            keys.append((DailyStat.PAGE_SOURCE, f"{page_id}:{source}"))
+        for key in keys:
             views[key] += 1
             visitors[key].add(visitor)
     return {key: (views[key], len(visitors[key])) for key in views}

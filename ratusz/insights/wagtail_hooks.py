@@ -1,5 +1,7 @@
+from django.urls import include, path
 from wagtail import hooks
 
+from . import reach_urls
 from .counting import served_page
 
 
@@ -12,3 +14,8 @@ def remember_served_page(next_serve_page):
         return next_serve_page(page, request, args, kwargs)
 
     return serve
+
+
+@hooks.register("register_admin_urls")
+def register_reach_urls():
+    return [path("statystyki/", include(reach_urls))]

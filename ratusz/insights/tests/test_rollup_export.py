@@ -80,6 +80,11 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 ("source", "sms"): (1, 1),
                 ("device", "phone"): (5, 3),
                 ("device", "desktop"): (1, 1),
+                ("page_source", "1:facebook"): (1, 1),
+                ("page_source", "2:facebook"): (2, 1),
+                ("page_source", "1:direct"): (1, 1),
+                ("page_source", "2:direct"): (1, 1),
+                ("page_source", "1:sms"): (1, 1),
             },
         )
         self.assertEqual(
@@ -89,6 +94,7 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 ("page", "1"): (1, 1),
                 ("source", "search"): (1, 1),
                 ("device", "phone"): (1, 1),
+                ("page_source", "1:search"): (1, 1),
             },
         )
 
@@ -194,7 +200,7 @@ class ExportTestCase(RawEventsMixin, BaseTestCase):
                 {row[1]: row[2:] for row in sources[1:] if row[0] == day}, expected
             )
         self.assertEqual(len(sources), 1 + 2 * 8)
-        self.assertNotIn("articles.csv", {p.name for p in self.out.iterdir()})
+        self.assertIn("articles.csv", {p.name for p in self.out.iterdir()})
 
     def test_gminas_are_exported_apart(self):
         self.fixture(self.today)

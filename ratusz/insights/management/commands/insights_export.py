@@ -15,7 +15,10 @@ def _date(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Write site_daily.csv and sources_daily.csv of one gmina (today included)."
+    help = (
+        "Write site_daily.csv, sources_daily.csv and articles.csv of one gmina "
+        "(today included)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--gmina", required=True, help="the gmina's host name")

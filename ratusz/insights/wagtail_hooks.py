@@ -12,3 +12,7 @@ def remember_served_page(next_serve_page):
         return next_serve_page(page, request, args, kwargs)
 
     return serve
+
+
+# The monthly report's admin pages register their own hooks.
+from . import report_views  # noqa: E402, F401

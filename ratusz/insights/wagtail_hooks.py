@@ -14,5 +14,5 @@ def remember_served_page(next_serve_page):
     return serve
 
 
-# The monthly report's admin pages register their own hooks.
-from . import report_views  # noqa: E402, F401
+# The monthly report and the public statistics settings register their own hooks.
+from . import report_views, settings_views  # noqa: E402, F401

@@ -67,7 +67,7 @@ class Month:
         if len(year) != 4 or len(month) != 2:
             raise ValueError(text)
         result = cls(int(year), int(month))
-        if not 1 <= result.month <= 12 or result.year < 2000:
+        if not 1 <= result.month <= 12 or not 2000 <= result.year <= 2999:
             raise ValueError(text)
         return result
 

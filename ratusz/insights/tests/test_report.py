@@ -124,7 +124,7 @@ class ReportNumbersTests(BaseTestCase):
         self.assertEqual(Month.parse("2026-02").last_day, date(2026, 2, 28))
         self.assertEqual(Month.parse("2026-12").last_day, date(2026, 12, 31))
         self.assertEqual(Month.previous(date(2026, 1, 15)), Month(2025, 12))
-        for bad in ("2026-13", "2026-1", "26-11", "listopad", "2026-11-01"):
+        for bad in ("2026-13", "2026-1", "26-11", "listopad", "2026-11-01", "9999-12"):
             with self.assertRaises(ValueError, msg=bad):
                 Month.parse(bad)
 

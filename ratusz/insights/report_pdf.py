@@ -19,6 +19,13 @@ def _date(text: str) -> str:
     return f"{day}.{month}.{year}"
 
 
+def _heading(doc: Document, text: str, *, level: int) -> None:
+    """A heading that starts a new page rather than end one alone."""
+    if doc.will_page_break(30):
+        doc.add_page()
+    doc.heading(text, level=level)
+
+
 def render_pdf(report: MonthlyReport) -> bytes:
     doc = Document(report.title, author=report.gmina_name, footer=report.title)
     doc.heading(report.title)
@@ -30,7 +37,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
         }
     )
 
-    doc.heading(_("Serwis internetowy"), level=2)
+    _heading(doc, _("Serwis internetowy"), level=2)
     doc.paragraph(
         _("Wyświetlenia stron: %(views)s. Odwiedzający: %(visitors)s.")
         % {"views": _number(report.views), "visitors": _number(report.visitors)}
@@ -43,13 +50,13 @@ def render_pdf(report: MonthlyReport) -> bytes:
             "różnych dniach liczy trzy razy."
         )
     )
-    doc.heading(_("Dzień po dniu"), level=3)
+    _heading(doc, _("Dzień po dniu"), level=3)
     doc.table(
         [_("Dzień"), _("Wyświetlenia"), _("Odwiedzający")],
         [(_date(d.label), d.views, d.visitors) for d in report.days],
         widths=(60, 55, 55),
     )
-    doc.heading(_("Najczęściej oglądane strony"), level=3)
+    _heading(doc, _("Najczęściej oglądane strony"), level=3)
     if report.pages:
         doc.table(
             [_("Strona"), _("Wyświetlenia"), _("Odwiedzający")],
@@ -58,20 +65,20 @@ def render_pdf(report: MonthlyReport) -> bytes:
         )
     else:
         doc.paragraph(_("Brak wyświetleń w tym miesiącu."))
-    doc.heading(_("Skąd przyszli odwiedzający"), level=3)
+    _heading(doc, _("Skąd przyszli odwiedzający"), level=3)
     doc.table(
         [_("Źródło"), _("Wyświetlenia"), _("Odwiedzający")],
         [(s.label, s.views, s.visitors) for s in report.sources],
         widths=(90, 40, 40),
     )
-    doc.heading(_("Urządzenia"), level=3)
+    _heading(doc, _("Urządzenia"), level=3)
     doc.table(
         [_("Urządzenie"), _("Wyświetlenia"), _("Odwiedzający")],
         [(s.label, s.views, s.visitors) for s in report.devices],
         widths=(90, 40, 40),
     )
 
-    doc.heading(_("Obserwujący"), level=2)
+    _heading(doc, _("Obserwujący"), level=2)
     doc.table(
         [_("Kanał"), _("Na początku"), _("Na koniec"), _("Zmiana")],
         [
@@ -86,7 +93,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
         widths=(85, 28, 28, 29),
     )
 
-    doc.heading(_("Rozmowy z mieszkańcami"), level=2)
+    _heading(doc, _("Rozmowy z mieszkańcami"), level=2)
     doc.table([_("Miara"), _("Wartość")], report.conversation_lines(), widths=(110, 60))
     doc.paragraph(
         _(
@@ -95,7 +102,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
         )
     )
 
-    doc.heading(_("Czego mieszkańcy szukali i nie znaleźli"), level=2)
+    _heading(doc, _("Czego mieszkańcy szukali i nie znaleźli"), level=2)
     if report.missed_searches:
         doc.table(
             [_("Szukane słowa"), _("Liczba wyszukiwań")],

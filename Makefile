@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve smoke test test-sqlite test-postgres lint format bench bench-outbox bench-messenger messages clean
+.PHONY: run serve smoke test test-sqlite test-postgres lint format bench bench-outbox bench-messenger bench-insights messages clean
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -68,6 +68,12 @@ bench-outbox: $(VENV)/.installed-dev
 bench-messenger: $(VENV)/.installed-dev
 	@scripts/ensure-services.sh
 	$(PY) bench/messenger.py
+
+# Counting visits on and off for the same cached article; the roll-up of a
+# 20,000-view day on SQLite and PostgreSQL.
+bench-insights: $(VENV)/.installed-dev
+	@WITH_BENCH=1 scripts/ensure-services.sh
+	$(PY) bench/insights.py
 
 messages: $(VENV)/.installed-dev
 	cd ratusz && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -5,6 +5,8 @@ No IP address and no User-Agent string is stored in any of them
 be linked across days once its day's salt is deleted.
 """
 
+from __future__ import annotations
+
 from django.db import models
 
 from ratusz.gminas.models import Gmina
@@ -182,3 +184,44 @@ class NetworkDaily(models.Model):
                 name="insights_networkdaily_unique",
             )
         ]
+
+
+class PublicStats(models.Model):
+    """What a gmina shows on its public statistics page (`/statystyki/`).
+
+    Every section is off by default: with none on, the page is a 404. Edited
+    by the gmina's administrators (Ustawienia → Statystyki publiczne).
+    """
+
+    gmina = models.OneToOneField(
+        Gmina, on_delete=models.CASCADE, related_name="public_stats"
+    )
+    show_visits = models.BooleanField(
+        "odwiedziny serwisu w kolejnych miesiącach", default=False
+    )
+    show_sources = models.BooleanField(
+        "skąd przychodzą odwiedzający (ostatni pełny miesiąc)", default=False
+    )
+    show_followers = models.BooleanField(
+        "obserwujący według kanału (Ratusz, Facebook, Mastodon)", default=False
+    )
+    show_messenger = models.BooleanField(
+        "rozmowy z mieszkańcami i czas odpowiedzi", default=False
+    )
+
+    SECTIONS = ("show_visits", "show_sources", "show_followers", "show_messenger")
+
+    class Meta:
+        verbose_name = "statystyki publiczne"
+        verbose_name_plural = "statystyki publiczne"
+
+    def __str__(self):
+        return f"statystyki publiczne: {self.gmina}"
+
+    @classmethod
+    def for_gmina(cls, gmina) -> PublicStats:
+        """The gmina's choices (unsaved, everything off, when it made none)."""
+        return cls.objects.filter(gmina=gmina).first() or cls(gmina=gmina)
+
+    def is_enabled(self) -> bool:
+        return any(getattr(self, name) for name in self.SECTIONS)

@@ -1125,6 +1125,10 @@ PRIVACY = [
     "<p>Dane przechowujemy przez okres wynikający z przepisów o archiwizacji "
     "(Jednolity Rzeczowy Wykaz Akt), a dane przetwarzane na podstawie zgody – "
     "do jej wycofania. Adresy IP z dzienników serwera usuwamy po 30 dniach.</p>",
+    "<h2>Statystyki odwiedzin</h2>",
+    "<p>Serwis liczy odwiedziny stron bez ciasteczek i bez zapisywania adresów "
+    "IP: co dokładnie liczymy i jak długo to przechowujemy, opisuje strona "
+    '<a href="/statystyki/prywatnosc/">Statystyki odwiedzin a prywatność</a>.</p>',
     "<h2>Pani/Pana prawa</h2>",
     "<p>Ma Pani/Pan prawo dostępu do swoich danych, ich sprostowania, "
     "usunięcia lub ograniczenia przetwarzania, prawo do wniesienia sprzeciwu "

@@ -44,8 +44,17 @@ def mark_stale(gmina_id: int) -> None:
     )
 
 
-def on_access_point_change(sender, instance, **kwargs) -> None:
+# What the worker writes on every check; a change of state marks the page
+# itself (network_checks._set_state), so a check that changes nothing keeps it.
+WORKER_FIELDS = frozenset(
+    {"state", "state_since", "last_checked_at", "last_error", "next_check_at"}
+)
+
+
+def on_access_point_change(sender, instance, update_fields=None, **kwargs) -> None:
     """post_save / post_delete of an AccessPoint (connected in apps.py)."""
+    if update_fields and WORKER_FIELDS.issuperset(update_fields):
+        return
     mark_stale(instance.gmina_id)
 
 

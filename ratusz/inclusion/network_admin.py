@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
 
 from ratusz.gminas.models import Gmina
 from ratusz.gminas.permissions import GminaScopedPermissionPolicy
-from ratusz.gminas.views import ScopedObjectMixin, ScopedViewSet
+from ratusz.gminas.views import ScopedEditView, ScopedObjectMixin, ScopedViewSet
 from ratusz.lib import charts, http
 
 from . import network_checks, network_uptime
@@ -118,6 +118,13 @@ class AccessPointFilterSet(WagtailFilterSet):
         fields = ["state", "status", "programme"]
 
 
+class AccessPointEditView(ScopedEditView):
+    def save_instance(self):
+        point = super().save_instance()
+        network_checks.record_edit(point, self.form.changed_data, now=timezone.now())
+        return point
+
+
 class AccessPointInspectView(ScopedObjectMixin, InspectView):
     template_name = "inclusion/network/admin/inspect.html"
 
@@ -161,14 +168,13 @@ class AccessPointViewSet(ScopedViewSet):
     add_to_admin_menu = True
     inspect_view_enabled = True
     inspect_view_class = AccessPointInspectView
+    edit_view_class = AccessPointEditView
     filterset_class = AccessPointFilterSet
     search_fields = ["name", "address"]
     list_display = [
         Column("name", label=_("Nazwa"), accessor="name"),
         Column("state", label=_("Stan"), accessor="get_state_display"),
         Column("status", label=_("Status"), accessor="get_status_display"),
-        DateColumn("last_checked_at", label=_("Ostatnie sprawdzenie")),
-        Column("programme", label=_("Program"), accessor="programme"),
     ]
     inspect_view_fields = [
         "name",

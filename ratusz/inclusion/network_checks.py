@@ -255,6 +255,26 @@ def _set_state(point: AccessPoint, state: str, *, now, error: str = "") -> None:
         network_page.mark_stale(point.gmina_id)
 
 
+def record_edit(point: AccessPoint, changed: list[str], *, now) -> None:
+    """Follow an edit of the record by staff.
+
+    A new way to check it is tried at the next run. An access point nobody
+    checks any more (taken out of service, or "nie sprawdzaj") ends its open
+    outage without an alert and forgets what the checks last saw, so neither
+    the uptime nor the public page go on counting a state nobody watches.
+    """
+    with transaction.atomic():
+        if {"check_method", "check_target", "status"} & set(changed):
+            AccessPoint.objects.filter(pk=point.pk).update(next_check_at=None)
+        if point.is_monitored():
+            return
+        point.outages.filter(ended_at__isnull=True).update(ended_at=now)
+        # The edit itself marked the public page stale (post_save).
+        AccessPoint.objects.filter(pk=point.pk).exclude(
+            state=AccessPoint.State.UNKNOWN
+        ).update(state=AccessPoint.State.UNKNOWN, state_since=now, last_error="")
+
+
 def forget_old_history(*, now=None) -> int:
     """Drop outages and day counters older than `NETWORK_HISTORY_MONTHS`."""
     now = now or timezone.now()

@@ -1,10 +1,11 @@
 """The free network's staff screens: who gets in (role × screen), another
 gmina's ids are 404, the form's checks, filters and the access point's page."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import assert_not_shown, make_member
@@ -188,6 +189,39 @@ class FormTestCase(BaseTestCase):
             with self.subTest(method=method, target=target):
                 errors = self.errors(self.add(check_method=method, check_target=target))
                 self.assertIn("check_target", errors)
+
+    def test_taking_an_access_point_out_of_service_ends_its_outage(self):
+        point = AccessPoint.objects.create(
+            gmina=self.gmina,
+            name="Boisko",
+            state="down",
+            check_method="tcp",
+            check_target="127.0.0.1:8080",
+            next_check_at=timezone.now() + timedelta(minutes=4),
+        )
+        outage = Outage.objects.create(access_point=point, started_at=timezone.now())
+        url = reverse("inclusion_accesspoint:edit", args=[point.pk])
+        response = self.client.post(url, form_data(status="suspended"))
+        self.assertEqual(response.status_code, 302)
+        point.refresh_from_db()
+        outage.refresh_from_db()
+        self.assertEqual(point.state, AccessPoint.State.UNKNOWN)
+        self.assertIsNotNone(outage.ended_at)
+        self.assertIsNone(outage.down_alerted_at)
+
+    def test_a_new_check_address_is_checked_at_the_next_run(self):
+        point = AccessPoint.objects.create(
+            gmina=self.gmina,
+            name="Boisko",
+            check_method="tcp",
+            check_target="127.0.0.1:8080",
+            next_check_at=timezone.now() + timedelta(minutes=4),
+        )
+        url = reverse("inclusion_accesspoint:edit", args=[point.pk])
+        self.client.post(url, form_data(check_target="127.0.0.1:8081"))
+        point.refresh_from_db()
+        self.assertEqual(point.check_target, "127.0.0.1:8081")
+        self.assertIsNone(point.next_check_at)
 
     def test_a_host_name_is_accepted_and_checked_later(self):
         self.assertEqual(self.add(check_target="ap.example.org:22").status_code, 302)

@@ -353,7 +353,7 @@ def gmina_day(site_data, settings, tmp_path):
         )
     access_point = AccessPoint.objects.create(
         gmina=gmina,
-        name=f"Remiza OSP {LONG_WORD}",
+        name="Remiza OSP w Woli Zawadzkiej przy placu festynowym",
         address=f"ul. Strażacka 2, {LONG_WORD}",
         state=AccessPoint.State.DOWN,
         check_method=AccessPoint.CheckMethod.HTTP,

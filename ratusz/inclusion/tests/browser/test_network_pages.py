@@ -55,7 +55,11 @@ def network(site_data):
             check_target=f"10.20.{n}.1:80",
         )
         for n, (name, state) in enumerate(
-            [("Rynek", "up"), ("Szkoła", "up"), (f"Remiza {LONG}", "down")]
+            [
+                ("Rynek", "up"),
+                ("Szkoła", "up"),
+                ("Remiza OSP w Woli Zawadzkiej przy placu festynowym", "down"),
+            ]
         )
     ]
     make_access_point(gmina, "Biblioteka", status="planned")

@@ -57,7 +57,7 @@ def split_host_port(target: str) -> tuple[str, int]:
     if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(target)
     host = host.strip("[]")
-    if not host or ":" in host and not target.strip().startswith("["):
+    if not host or (":" in host and not target.strip().startswith("[")):
         raise ValueError(target)
     return host, int(port)
 

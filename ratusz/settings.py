@@ -561,6 +561,54 @@ LOGGING = {
 # BIP server: "10.1.2.0/24"); tests may set True to reach loopback servers.
 HTTP_ALLOW_PRIVATE_HOSTS = envlist("HTTP_ALLOW_PRIVATE_HOSTS", "")
 
+
+def envallowlists(name: str, default: str) -> dict[str, list[str]]:
+    """Named allow-lists: "*=10.20.0.0/16; zawada.example.pl=192.168.5.0/24 …"."""
+    import ipaddress
+
+    lists: dict[str, list[str]] = {}
+    for entry in os.environ.get(name, default).split(";"):
+        if not entry.strip():
+            continue
+        key, equals, values = entry.partition("=")
+        if not equals or not key.strip():
+            raise ValueError(f"{name}: {entry!r} is not 'key=network …'")
+        for value in values.replace(",", " ").split():
+            ipaddress.ip_network(value, strict=False)  # fails loudly on a typo
+            lists.setdefault(key.strip().lower(), []).append(value)
+    return lists
+
+
+# The free network's access points (ratusz/inclusion, network_checks.py).
+# They live on a gmina's private network, which server-side requests may not
+# reach: NETWORK_CHECK_ALLOW names the networks the checks may, "*" for every
+# gmina of the installation and a gmina's site hostname for that gmina alone
+# ("*=10.20.0.0/16; zawada.example.pl=192.168.5.0/24 192.168.6.1"). Set by
+# whoever runs the installation, never by a gmina's staff.
+NETWORK_CHECK_ALLOW = envallowlists("NETWORK_CHECK_ALLOW", "")
+# Seconds between two checks of one access point, and per check.
+NETWORK_CHECK_INTERVAL = envint("NETWORK_CHECK_INTERVAL", "300")
+NETWORK_CHECK_TIMEOUT = envint("NETWORK_CHECK_TIMEOUT", "5")
+# Checks run at once by one worker (a dead access point waits the timeout).
+NETWORK_CHECK_CONCURRENCY = envint("NETWORK_CHECK_CONCURRENCY", "8")
+# Seconds an access point is down before its gmina's administrators are told.
+NETWORK_ALERT_AFTER = envint("NETWORK_ALERT_AFTER", "900")
+# Months of outages and daily check counts kept (uptime per month).
+NETWORK_HISTORY_MONTHS = envint("NETWORK_HISTORY_MONTHS", "25")
+# The public page's map: a tile URL template ("https://tile.example/{z}/{x}/{y}.png")
+# and the attribution its licence requires. Empty: no map (the list stays).
+NETWORK_MAP_TILE_URL = os.environ.get("NETWORK_MAP_TILE_URL", "")
+NETWORK_MAP_ATTRIBUTION = os.environ.get(
+    "NETWORK_MAP_ATTRIBUTION", "© autorzy OpenStreetMap"
+)
+if NETWORK_MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(NETWORK_MAP_TILE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc}"
+    )
+
 # Facebook (Graph API; the Page id and Page access token are per gmina, in the admin)
 FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v26.0")

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from ratusz.fans import urls as fans_urls
 from ratusz.gminas import admin_urls as gminas_admin_urls
 from ratusz.gminas import urls as gminas_urls
+from ratusz.inclusion import urls as inclusion_urls
 from ratusz.insights import urls as insights_urls
 from ratusz.integrations.facebook import webhook as facebook_webhook
 from ratusz.integrations.sms import urls as sms_urls
@@ -51,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include(fans_urls)),
     path("", include(messenger_urls)),
     path("", include(insights_urls)),
+    path("", include(inclusion_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,3 +1,6 @@
+"""e-Inclusion: the register of the computers a gmina handed to families under
+a digital-exclusion programme, and of its free wireless network."""
+
 from django.apps import AppConfig
 
 
@@ -6,3 +9,26 @@ class InclusionConfig(AppConfig):
     label = "inclusion"
     verbose_name = "e-Integracja"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.permissions import register_permission_policy
+
+        from ratusz.lib.demo import register_step
+        from ratusz.outbox.registry import register_composer
+
+        from . import network_alerts, network_demo, network_page
+        from .network import AccessPoint
+        from .network_admin import NetworkPermissionPolicy
+
+        register_permission_policy(
+            AccessPoint, NetworkPermissionPolicy(AccessPoint), exact_class=True
+        )
+        register_composer(network_alerts.ITEM_KIND, network_alerts.compose)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                network_page.on_access_point_change,
+                sender=AccessPoint,
+                dispatch_uid=f"inclusion-network-page-{signal is post_save}",
+            )
+        register_step(network_demo.load)

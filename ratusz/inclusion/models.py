@@ -8,6 +8,9 @@ from django.db import models
 
 from ratusz.gminas.models import Gmina
 
+# The free network's models, in their own module.
+from .network import AccessPoint, CheckDay, Outage  # noqa: F401
+
 
 class Programme(models.Model):
     """A funding programme and the gmina's agreement under it."""

@@ -1,9 +1,13 @@
-"""e-Inclusion's fields in the personal-data register (lib/personal_data.py)."""
+"""The e-Inclusion's personal-looking fields (see ratusz.lib.personal_data)."""
 
 from ratusz.lib.personal_data import register
 
+_PLACE = "an access point of the gmina's network: a place and a device, not a person"
+
 register(
     exempt={
-        "inclusion.Programme.name": "the name of a funding programme, not a person",
+        "inclusion.Programme.name": "a funding programme's name, not a person",
+        "inclusion.AccessPoint.name": _PLACE,
+        "inclusion.AccessPoint.address": _PLACE,
     }
 )

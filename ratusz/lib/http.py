@@ -19,7 +19,16 @@ Anything the server downloads because a user or an imported file named a URL
 
 `settings.HTTP_ALLOW_PRIVATE_HOSTS` (default False) turns the address check
 off (True) or allows only the listed addresses or networks
-(e.g. `["127.0.0.2"]`, `["10.1.0.0/16"]`) for a server on a private network.
+(e.g. `["127.0.0.2"]`, `["10.1.0.0/16"]`) for a server on a private network,
+for every fetch of the installation.
+
+A caller that must reach one private network and nothing else (the free
+network's access points of one gmina) passes `allow=` instead: networks
+allowed for that one call, on top of the public internet. The allow-lists
+are settings, never typed in by staff, named per installation and per key
+(`allow_list(settings.X, key)`: the "*" entry plus the key's own), so one
+gmina's checks cannot reach another gmina's network. `probe_tcp()` is the
+same guard for a plain TCP connection (connect, then close).
 """
 
 from __future__ import annotations
@@ -41,6 +50,8 @@ MAX_REDIRECTS = 3
 USER_AGENT = "Ratusz/0.1 (+https://github.com/ratusz)"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Allow = tuple[IPNetwork, ...]
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 
@@ -101,7 +112,19 @@ def _allowed_private_networks() -> bool | list:
     return [ipaddress.ip_network(v, strict=False) for v in value]
 
 
-def is_allowed_address(ip: IPAddress) -> bool:
+def allow_list(lists: dict[str, list[str]] | None, key: str) -> Allow:
+    """The networks allowed for `key` by a setting of named allow-lists.
+
+    `lists` maps keys to addresses or networks ({"*": ["10.20.0.0/16"],
+    "zawada.example.pl": ["192.168.5.0/24"]}); "*" applies to every key.
+    A malformed entry raises ValueError: a typo must not go unnoticed.
+    """
+    lists = lists or {}
+    values = [*lists.get("*", ()), *lists.get(key, ())] if key else []
+    return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in values)
+
+
+def is_allowed_address(ip: IPAddress, allow: Allow = ()) -> bool:
     allowed = _allowed_private_networks()
     if allowed is True:
         return True
@@ -109,12 +132,11 @@ def is_allowed_address(ip: IPAddress) -> bool:
         return True
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return bool(allowed) and any(
-        ip.version == net.version and ip in net for net in allowed
-    )
+    networks = [*(allowed or ()), *allow]
+    return any(ip.version == net.version and ip in net for net in networks)
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
+def resolve(host: str, port: int, allow: Allow = ()) -> list[IPAddress]:
     """Resolve `host` and return its addresses, refusing any that is not allowed.
 
     All addresses must pass, not just one: a name that resolves to a public and
@@ -131,7 +153,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     for _family, _type, _proto, _canon, sockaddr in infos:
         # A scoped IPv6 address ("fe80::1%eth0") is link-local anyway.
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        if not is_allowed_address(ip):
+        if not is_allowed_address(ip, allow):
             raise BlockedHost(
                 _(
                     "Adres %(host)s prowadzi do sieci wewnętrznej; "
@@ -149,6 +171,10 @@ def resolve(host: str, port: int) -> list[IPAddress]:
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolve, check and connect to the checked address in one step."""
 
+    def __init__(self, allow: Allow = ()) -> None:
+        super().__init__()
+        self.allow = allow
+
     def connect_tcp(
         self,
         host: str,
@@ -158,7 +184,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable | None = None,
     ) -> httpcore.NetworkStream:
         last_error: Exception | None = None
-        for ip in resolve(host, port):
+        for ip in resolve(host, port, self.allow):
             try:
                 return super().connect_tcp(
                     str(ip), port, timeout, local_address, socket_options
@@ -170,7 +196,7 @@ class _GuardedBackend(httpcore.SyncBackend):
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self) -> None:
+    def __init__(self, allow: Allow = ()) -> None:
         super().__init__(http1=True, http2=False, retries=0, trust_env=False)
         # httpx has no public hook for the network backend: rebuild its
         # connection pool with ours (httpx and httpcore are pinned).
@@ -179,7 +205,7 @@ class _GuardedTransport(httpx.HTTPTransport):
             max_connections=4,
             http1=True,
             http2=False,
-            network_backend=_GuardedBackend(),
+            network_backend=_GuardedBackend(allow),
         )
 
 
@@ -212,6 +238,7 @@ def fetch(
     timeout: float = 15.0,
     content_types: Iterable[str] | None = None,
     max_redirects: int = MAX_REDIRECTS,
+    allow: Allow = (),
 ) -> FetchResult:
     """GET `url` through the SSRF guard and return the body.
 
@@ -229,7 +256,7 @@ def fetch(
     deadline = time.monotonic() + timeout
     headers = {"User-Agent": USER_AGENT, "Accept": ", ".join(allowed_types or ["*/*"])}
     with httpx.Client(
-        transport=_GuardedTransport(),
+        transport=_GuardedTransport(allow),
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
         trust_env=False,
@@ -260,7 +287,9 @@ def fetch(
     )
 
 
-def client(*, timeout: float = 15.0, base_url: str = "") -> httpx.Client:
+def client(
+    *, timeout: float = 15.0, base_url: str = "", allow: Allow = ()
+) -> httpx.Client:
     """An httpx client for API calls (POST, JSON), through the same SSRF guard.
 
     For talking to providers (Facebook, Mastodon, SMS gateways, push
@@ -277,7 +306,7 @@ def client(*, timeout: float = 15.0, base_url: str = "") -> httpx.Client:
         _check_url(request.url)
 
     return httpx.Client(
-        transport=_GuardedTransport(),
+        transport=_GuardedTransport(allow),
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
         trust_env=False,
@@ -285,6 +314,29 @@ def client(*, timeout: float = 15.0, base_url: str = "") -> httpx.Client:
         headers={"User-Agent": USER_AGENT},
         event_hooks={"request": [check]},
     )
+
+
+def probe_tcp(host: str, port: int, *, timeout: float, allow: Allow = ()) -> None:
+    """Open a TCP connection to host:port through the guard, then close it.
+
+    Raises `BlockedHost` for an address not allowed, `FetchError` when no
+    allowed address accepts the connection within `timeout` seconds.
+    """
+    last_error: OSError | None = None
+    for ip in resolve(host, port, allow):
+        try:
+            with socket.create_connection((str(ip), port), timeout=timeout):
+                return
+        except OSError as exc:
+            last_error = exc
+    if isinstance(last_error, TimeoutError):
+        raise FetchError(
+            _("Serwer %(host)s nie odpowiedział na czas.") % {"host": host}
+        ) from last_error
+    raise FetchError(
+        _("Błąd połączenia z %(host)s: %(error)s")
+        % {"host": host, "error": getattr(last_error, "strerror", None) or last_error}
+    ) from last_error
 
 
 def retry_after(response: httpx.Response) -> float | None:

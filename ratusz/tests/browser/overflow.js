@@ -14,9 +14,12 @@
         const text = (el.innerText || '').trim().slice(0, 60).replace(/\s+/g, ' ');
         return `<${el.tagName.toLowerCase()}${id}${cls}> "${text}"`;
     };
-    // How far right an element's box or its spilling content reaches.
+    // How far right an element's box or its spilling content reaches. A form
+    // field scrolls its own text: only its box counts.
+    const FIELDS = ['INPUT', 'TEXTAREA', 'SELECT', 'OPTION'];
     const reach = (el) => {
         const box = el.getBoundingClientRect();
+        if (FIELDS.includes(el.tagName)) return box.right;
         return box.left + Math.max(box.width, el.scrollWidth);
     };
     // The innermost elements that stick out of `container`: what to fix.
@@ -29,7 +32,7 @@
         return out.filter((el) => !out.some((other) => other !== el && el.contains(other)));
     };
     for (const el of document.body.querySelectorAll('*')) {
-        if (el.closest('svg') || ['INPUT', 'TEXTAREA', 'SELECT', 'OPTION'].includes(el.tagName)) continue;
+        if (el.closest('svg') || FIELDS.includes(el.tagName)) continue;
         if (el.closest(hiddenOnPurpose)) continue;
         if (!el.checkVisibility({visibilityProperty: true})) continue;
         const box = el.getBoundingClientRect();

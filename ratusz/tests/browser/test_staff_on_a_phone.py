@@ -23,6 +23,7 @@ from ratusz.fans.models import FanCount, Rhythm
 from ratusz.gminas import services as gmina_services
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
+from ratusz.inclusion.network import AccessPoint, CheckDay, Outage
 from ratusz.lib import mailbox
 from ratusz.messenger import services
 from ratusz.messenger.models import Conversation, OfficeHours, SavedReply
@@ -79,6 +80,8 @@ EXCLUDED = {
     "gminas_gmina:index_results": "fragment the walked list loads",
     "gminas_village:index_results": "fragment the walked list loads",
     "gminas_category:index_results": "fragment the walked list loads",
+    "inclusion_accesspoint:index_results": "fragment the walked list loads",
+    "inclusion_accesspoint:history_results": "fragment the walked history loads",
     "gminas_gmina:history_results": "fragment the walked history loads",
     "gminas_village:history_results": "fragment the walked history loads",
     "gminas_category:history_results": "fragment the walked history loads",
@@ -214,6 +217,13 @@ WALKED = {
     "gminas_category:history": ("category",),
     "gminas_category:usage": ("category",),
     "admin/reports/site-history/": None,
+    "inclusion_accesspoint:index": (),
+    "inclusion_accesspoint:add": (),
+    "inclusion_accesspoint:edit": ("access_point",),
+    "inclusion_accesspoint:inspect": ("access_point",),
+    "inclusion_accesspoint:delete": ("access_point",),
+    "inclusion_accesspoint:history": ("access_point",),
+    "inclusion_accesspoint:usage": ("access_point",),
     "kept-mail": (),
     "kept-mail-detail": ("kept_mail",),
     "wagtailadmin_home": (),
@@ -341,6 +351,21 @@ def gmina_day(site_data, settings, tmp_path):
             channel=FanCount.ALL,
             count=1200 - days * 3,
         )
+    access_point = AccessPoint.objects.create(
+        gmina=gmina,
+        name="Remiza OSP w Woli Zawadzkiej przy placu festynowym",
+        address=f"ul. Strażacka 2, {LONG_WORD}",
+        state=AccessPoint.State.DOWN,
+        check_method=AccessPoint.CheckMethod.HTTP,
+        check_target=LONG_URL,
+        last_error=f"Brak odpowiedzi: {LONG_WORD}",
+    )
+    CheckDay.objects.create(access_point=access_point, day=today, checks=9, failures=3)
+    Outage.objects.create(
+        access_point=access_point,
+        started_at=timezone.now() - timedelta(hours=2),
+        error=f"Serwer nie odpowiedział: {LONG_WORD}",
+    )
     AccessibilityStatementPage.objects.filter(pk=site_data["statement"].pk).update(
         prepared_on=date(2020, 1, 15), reviewed_on=None
     )
@@ -353,6 +378,7 @@ def gmina_day(site_data, settings, tmp_path):
         "category": categories["Odpady"],
         "conversation": conversations[0],
         "kept_mail": kept_mail,
+        "access_point": access_point,
     }
 
 

@@ -1,0 +1,17 @@
+"""The e-Inclusion's periodic work in the worker."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import network_checks
+
+
+@db_periodic_task(crontab(minute="*"))
+def check_access_points():
+    """Check the free network's access points whose check is due."""
+    return network_checks.run_checks()
+
+
+@db_periodic_task(crontab(minute="40", hour="3"))
+def forget_old_network_history():
+    return network_checks.forget_old_history()

@@ -80,7 +80,9 @@ class Site:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=180,
+            # A guard against a hang, not a speed limit: migrating took over
+            # 180 s on a loaded 2-core machine (load average 10).
+            timeout=900,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout.strip().splitlines()[-1]

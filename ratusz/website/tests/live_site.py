@@ -80,7 +80,9 @@ def prepare_site(var_dir: Path, template_dir: Path) -> dict:
             env=child_env(template_dir),
             capture_output=True,
             text=True,
-            timeout=180,
+            # A guard against a hang, not a speed limit: migrating took over
+            # 180 s on a loaded 2-core machine (load average 10).
+            timeout=900,
         )
         assert setup.returncode == 0, setup.stderr
         _template.update(json.loads(setup.stdout.strip().splitlines()[-1]))

@@ -64,10 +64,11 @@ class DailyStat(models.Model):
     """Views and visitors of one gmina on one day, per dimension and key.
 
     dimension "site" (key ""), "page" (key = page id), "source" (key = a
-    `Source`), "device" (key = a `Device`). Kept `INSIGHTS_ROLLUP_MONTHS`.
+    `Source`), "device" (key = a `Device`), "hour" (key = "00".."23", the
+    hour in Warsaw). Kept `INSIGHTS_ROLLUP_MONTHS`.
     """
 
-    SITE, PAGE, SOURCE, DEVICE = "site", "page", "source", "device"
+    SITE, PAGE, SOURCE, DEVICE, HOUR = "site", "page", "source", "device", "hour"
 
     gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

@@ -80,6 +80,8 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 ("source", "sms"): (1, 1),
                 ("device", "phone"): (5, 3),
                 ("device", "desktop"): (1, 1),
+                # Every view at 10:xx, Warsaw time.
+                ("hour", "10"): (6, 4),
             },
         )
         self.assertEqual(
@@ -89,6 +91,7 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 ("page", "1"): (1, 1),
                 ("source", "search"): (1, 1),
                 ("device", "phone"): (1, 1),
+                ("hour", "10"): (1, 1),
             },
         )
 

@@ -12,3 +12,7 @@ def remember_served_page(next_serve_page):
         return next_serve_page(page, request, args, kwargs)
 
     return serve
+
+
+# The staff dashboard ("Statystyki") registers its own hooks.
+from . import dashboard_hooks  # noqa: E402, F401

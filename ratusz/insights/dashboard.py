@@ -488,7 +488,7 @@ def heatmap_section(scope: Scope) -> Section:
         tables=[
             Table(
                 slug="godziny",
-                caption="Wyświetlenia według dnia tygodnia (wiersze) i godziny (kolumny)",
+                caption="Wyświetlenia według dnia tygodnia i godziny",
                 columns=(
                     Column("Dzień tygodnia", "text"),
                     *(Column(f"{h}:00") for h in HOURS),

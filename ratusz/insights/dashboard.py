@@ -27,8 +27,7 @@ from functools import cached_property
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Q, Sum
-from django.db.models.functions import ExtractIsoWeekDay
+from django.db.models import Func, IntegerField, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -153,6 +152,26 @@ class Section:
     template: str = ""
 
 
+class Weekday(Func):
+    """The day of the week of a date, 0 = Sunday … 6 = Saturday.
+
+    Computed by the database itself: Django's ExtractIsoWeekDay calls back
+    into Python for every row on SQLite, too slow over a year of roll-ups.
+    ("%%%%w" ends as "%w": Func and the SQLite cursor each halve the %.)
+    """
+
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(DOW FROM %(expressions)s) AS INTEGER)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(strftime('%%%%w', %(expressions)s) AS INTEGER)",
+            **extra,
+        )
+
+
 class Scope:
     """One gmina and one period: the shared readings, each done once."""
 
@@ -216,7 +235,7 @@ class Scope:
                 day__lte=self.period.until,
                 dimension__in=[DailyStat.SOURCE, DailyStat.DEVICE, DailyStat.HOUR],
             )
-            .annotate(weekday=ExtractIsoWeekDay("day"))
+            .annotate(weekday=Weekday("day"))
             .values_list("dimension", "key", "weekday")
             .annotate(
                 period_views=Sum("views", filter=Q(day__gte=since)),
@@ -227,7 +246,7 @@ class Scope:
         )
         result: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
         for dimension, key, weekday, views, visitors, previous in rows:
-            totals = result[(dimension, key, weekday)]
+            totals = result[(dimension, key, weekday or 7)]
             totals[0] += views or 0
             totals[1] += visitors or 0
             totals[2] += previous or 0

@@ -46,7 +46,7 @@ def aggregate(events) -> Counts:
             (DailyStat.PAGE, str(page_id or "")),
             (DailyStat.SOURCE, str(source)),
             (DailyStat.DEVICE, str(device)),
-            (DailyStat.HOUR, f"{timezone.localtime(at, WARSAW).hour:02d}"),
+            (DailyStat.HOUR, f"{at.astimezone(WARSAW).hour:02d}"),
         ):
             views[key] += 1
             visitors[key].add(visitor)

@@ -1,15 +1,22 @@
-"""Cells and figures of the staff dashboard, as the office reads them."""
+"""Cells and figures of the staff dashboard, as the office reads them.
+
+Formatted here rather than with Django's localization: a year's tables have
+thousands of cells, and Polish digits are simple (non-breaking space between
+thousands, decimal comma).
+"""
 
 from datetime import date
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 
-def _number(value, decimals=None) -> str:
-    return number_format(value, decimal_pos=decimals, force_grouping=True)
+def _number(value, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,}"
+    return text.replace(",", "\xa0").replace(".", ",")
 
 
 def _change(value: int) -> str:
@@ -24,7 +31,7 @@ def insights_cell(value, column) -> str:
         return column.missing
     kind = column.kind
     if kind == "date" and isinstance(value, date):
-        return date_format(value, "d.m.Y")
+        return value.strftime("%d.%m.%Y")
     if kind == "number":
         return _number(value)
     if kind == "minutes":
@@ -37,6 +44,16 @@ def insights_cell(value, column) -> str:
 
 
 @register.filter
+def insights_row(row, table) -> str:
+    """A table row's cells as HTML: the first heads the row."""
+    cells = [
+        escape(insights_cell(v, c)) for v, c in zip(row, table.columns, strict=True)
+    ]
+    rest = "".join(f"<td>{cell}</td>" for cell in cells[1:])
+    return mark_safe(f'<th scope="row">{cells[0]}</th>{rest}')
+
+
+@register.filter
 def insights_figure(value, kind) -> str:
     if kind == "minutes":
         return f"{_number(value, 1)} min"
@@ -46,9 +63,3 @@ def insights_figure(value, kind) -> str:
 @register.filter
 def insights_change(value) -> str:
     return _change(value)
-
-
-@register.filter
-def insights_row(row, table) -> list[str]:
-    """A table row's cells as text, each by its column."""
-    return [insights_cell(v, c) for v, c in zip(row, table.columns, strict=True)]

@@ -128,8 +128,6 @@ class Figure:
     previous: float | None
     kind: str = "number"
     missing: str = "brak danych"
-    # Fewer is better (answer times): the change reads the other way.
-    lower_is_better: bool = False
 
     @property
     def change(self) -> int | None:
@@ -648,7 +646,6 @@ def answers_section(scope: Scope) -> Section:
                     getattr(total, name),
                     getattr(previous, name),
                     kind="minutes",
-                    lower_is_better=True,
                 )
                 for label, name in minutes
             ),

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ratusz.lib.dates import WARSAW
+
 from .models import INTERNAL, DailySalt, DailyStat, MissedSearch, Source, ViewEvent
 
 Counts = dict[tuple[str, str], tuple[int, int]]  # (dimension, key) -> (views, visitors)
@@ -25,14 +27,16 @@ Counts = dict[tuple[str, str], tuple[int, int]]  # (dimension, key) -> (views, v
 def aggregate(events) -> Counts:
     """Views and distinct visitors per dimension, from one gmina-day's events.
 
-    `events`: (visitor, page_id, source, device) in the order they happened.
-    A view from the gmina's own site takes the source of the visitor's first
-    view that day (the way they came in), or "direct".
+    `events`: (visitor, page_id, source, device, at) in the order they
+    happened. A view from the gmina's own site takes the source of the
+    visitor's first view that day (the way they came in), or "direct". The
+    hour is Warsaw's ("00".."23"), so the heatmap of when residents read
+    outlives the raw events and stays right across daylight-saving changes.
     """
     entry: dict[str, str] = {}
     views: dict[tuple[str, str], int] = defaultdict(int)
     visitors: dict[tuple[str, str], set] = defaultdict(set)
-    for visitor, page_id, source, device in events:
+    for visitor, page_id, source, device, at in events:
         if source == INTERNAL:
             source = entry.get(visitor, Source.DIRECT)
         else:
@@ -42,6 +46,7 @@ def aggregate(events) -> Counts:
             (DailyStat.PAGE, str(page_id or "")),
             (DailyStat.SOURCE, str(source)),
             (DailyStat.DEVICE, str(device)),
+            (DailyStat.HOUR, f"{at.astimezone(WARSAW).hour:02d}"),
         ]
         if page_id:
             keys.append((DailyStat.PAGE_SOURCE, f"{page_id}:{source}"))
@@ -55,7 +60,7 @@ def day_counts(gmina_id: int, day: date) -> Counts:
     events = (
         ViewEvent.objects.filter(gmina_id=gmina_id, day=day)
         .order_by("at", "pk")
-        .values_list("visitor", "page_id", "source", "device")
+        .values_list("visitor", "page_id", "source", "device", "at")
     )
     return aggregate(events.iterator(chunk_size=5000))
 

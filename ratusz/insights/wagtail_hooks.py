@@ -1,9 +1,9 @@
 from django.urls import include, path
 from wagtail import hooks
 
-# The monthly report and the public statistics settings register their own
-# hooks when imported.
-from . import reach_urls, report_views, settings_views  # noqa: F401
+# The dashboard, the monthly report and the public statistics settings
+# register their own hooks when imported.
+from . import dashboard_hooks, reach_urls, report_views, settings_views  # noqa: F401
 from .counting import served_page
 
 

@@ -140,13 +140,16 @@ def conversation_stats(gmina, start=None, end=None) -> dict:
     if start is None or end is None:
         start, end = default_period()
     conversations = _conversations(gmina, start, end)
-    by_week, by_hour, by_staff, by_category = (defaultdict(list) for _ in range(4))
+    by_week, by_hour, by_staff, by_category, by_day = (
+        defaultdict(list) for _ in range(5)
+    )
     responders = _first_responders(conversations)
     for c in conversations:
         local = timezone.localtime(c.created_at, WARSAW)
         year, week, _ = local.isocalendar()
         by_week[(year, week)].append(c)
         by_hour[local.hour].append(c)
+        by_day[local.date()].append(c)
         if c.pk in responders:
             by_staff[responders[c.pk]].append(c)
         by_category[c.category.name if c.category else "(bez kategorii)"].append(c)
@@ -159,6 +162,8 @@ def conversation_stats(gmina, start=None, end=None) -> dict:
         "weeks": [_row(f"{y}-W{w:02d}", by_week[(y, w)]) for y, w in sorted(by_week)],
         "staff": [_row(name, by_staff[name]) for name in sorted(by_staff)],
         "hours": [_row(f"{h:02d}:00–{h:02d}:59", by_hour[h]) for h in sorted(by_hour)],
+        # {date (Polish time): Row} for the days conversations started on.
+        "days": {day: _row(day.isoformat(), by_day[day]) for day in sorted(by_day)},
         "categories": sorted(
             ((name, len(items)) for name, items in by_category.items()),
             key=lambda item: (-item[1], item[0]),

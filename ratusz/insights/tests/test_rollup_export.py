@@ -85,6 +85,8 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 ("page_source", "1:direct"): (1, 1),
                 ("page_source", "2:direct"): (1, 1),
                 ("page_source", "1:sms"): (1, 1),
+                # Every view at 10:xx, Warsaw time.
+                ("hour", "10"): (6, 4),
             },
         )
         self.assertEqual(
@@ -95,6 +97,7 @@ class RollupTestCase(RawEventsMixin, BaseTestCase):
                 ("source", "search"): (1, 1),
                 ("device", "phone"): (1, 1),
                 ("page_source", "1:search"): (1, 1),
+                ("hour", "10"): (1, 1),
             },
         )
 

@@ -75,6 +75,8 @@ EXCLUDED = {
     "fans-notifications-retry": (
         "POST-only; its confirmation reuses the Powiadomienia screen's layout"
     ),
+    "insights-csv": "CSV download of a table on the walked dashboard",
+    "insights-draft-page": "POST-only; opens the new draft in the page editor",
     "facebook-check": "POST-only connection test; redirects to the settings",
     "mastodon-check": "POST-only connection test; redirects to the settings",
     "gminas_gmina:index_results": "fragment the walked list loads",
@@ -224,6 +226,9 @@ WALKED = {
     "inclusion_accesspoint:delete": ("access_point",),
     "inclusion_accesspoint:history": ("access_point",),
     "inclusion_accesspoint:usage": ("access_point",),
+    "insights-index": (),
+    "insights-dashboard": ("gmina",),
+    "insights-missed": ("gmina",),
     "kept-mail": (),
     "kept-mail-detail": ("kept_mail",),
     "wagtailadmin_home": (),

@@ -10,11 +10,9 @@ The dashboard is a list of sections, each built by one function of `Scope`
 (`BUILDERS`) into a `Section`: headline figures with their change, the
 geometry of one SVG chart, and tables (each exported as CSV by its slug).
 
-Adding "Zasięg wpisów" (issue 12): write `reach_section(scope)` that turns
-`insights.reach.top_articles(gmina, since, until, limit)` and
-`reach.weekly_reach(gmina, since, until)` into a `Section` with tables (and
-a chart), and put it into `BUILDERS` after `traffic_section`. The view and
-the templates draw any section; CSV export finds its tables by slug.
+"Zasięg wpisów" (`reach_section`) reads `insights.reach` once for both
+periods. The view and the templates draw any section; CSV export finds its
+tables by slug; `extra["links"]` (label, url) lists links under a section.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Func, IntegerField, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -35,7 +34,7 @@ from ratusz.fans.models import FanCount
 from ratusz.lib.dates import WARSAW
 from ratusz.messenger import metrics
 
-from . import charts
+from . import charts, reach
 from .missed import top_missed
 from .models import DailyStat, Device, NetworkDaily, Source, ViewEvent
 from .rollup import Counts, aggregate
@@ -731,6 +730,87 @@ def pages_section(scope: Scope) -> Section:
     )
 
 
+def reach_section(scope: Scope) -> Section:
+    """Articles published in the period: combined reach, the top ones and
+    the sum per week, against the articles of the previous period."""
+    reaches = reach.articles_reach(
+        scope.gmina, scope.previous.since, scope.period.until
+    )
+    current = [r for r in reaches if r.published in scope.period]
+    earlier = [r for r in reaches if r.published in scope.previous]
+    top = reach.top(current, TOP_PAGES)
+    weeks = reach.by_week(current, scope.period.since, scope.period.until)
+    return Section(
+        slug="zasieg",
+        title="Zasięg wpisów",
+        intro=(
+            "Ile różnych osób dotarł każdy wpis opublikowany w tym okresie: "
+            "na wszystkich kanałach razem."
+        ),
+        figures=[
+            Figure(
+                "Łączny zasięg wpisów",
+                sum(r.combined_reach for r in current),
+                sum(r.combined_reach for r in earlier),
+            ),
+            Figure("Opublikowane wpisy", len(current), len(earlier)),
+        ],
+        notes=[reach.FORMULA],
+        chart=charts.horizontal_bars([(r.title[:28], r.combined_reach) for r in top]),
+        chart_title=f"Łączny zasięg {len(top)} wpisów, które dotarły najdalej",
+        tables=[
+            Table(
+                slug="wpisy",
+                caption=f"{TOP_PAGES} wpisów o największym zasięgu",
+                columns=(
+                    Column("Wpis", "text"),
+                    Column("Data", "date"),
+                    Column("E-mail (dostarczono)"),
+                    Column("Push (dostarczono)"),
+                    Column("SMS (dostarczono)"),
+                    Column("Facebook (unikalni widzowie)", missing=META_MISSING),
+                    Column("Mastodon (interakcje)", missing="brak odczytu"),
+                    Column("Strona (odwiedzający, suma dzienna)"),
+                    Column("Łączny zasięg"),
+                ),
+                rows=[
+                    (
+                        r.title,
+                        r.published,
+                        r.email_delivered,
+                        r.push_delivered,
+                        r.sms_delivered,
+                        r.facebook_views,
+                        r.mastodon_interactions,
+                        r.visitors,
+                        r.combined_reach,
+                    )
+                    for r in top
+                ],
+            ),
+            Table(
+                slug="tygodnie",
+                caption="Łączny zasięg wpisów według tygodnia publikacji",
+                columns=(
+                    Column("Tydzień od", "date"),
+                    Column("Wpisy"),
+                    Column("Łączny zasięg"),
+                ),
+                rows=[(w.monday, w.articles, w.combined_reach) for w in weeks],
+            ),
+        ],
+        extra={
+            "links": [
+                (
+                    f"Zasięg wpisu: {r.title}",
+                    reverse("insights-article-reach", args=[r.page_id]),
+                )
+                for r in top
+            ]
+        },
+    )
+
+
 def missed_section(scope: Scope) -> Section:
     missed = top_missed(
         scope.gmina, scope.period.since, scope.period.until, limit=TOP_MISSED
@@ -751,6 +831,7 @@ Builder = Callable[[Scope], Section]
 
 BUILDERS: list[Builder] = [
     traffic_section,
+    reach_section,
     fans_section,
     sources_section,
     devices_section,

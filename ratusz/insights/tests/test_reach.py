@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratusz.fans.models import Follower, PushSubscription
-from ratusz.insights import reach
+from ratusz.insights import dashboard, reach
 from ratusz.insights.export import ARTICLE_COLUMNS
 from ratusz.insights.models import INTERNAL, DailyStat, PostMetric, ViewEvent
 from ratusz.insights.rollup import roll_up
@@ -474,3 +474,55 @@ class ReachScreenTestCase(ReachFixtureMixin, BaseTestCase):
             reverse("fans-notifications", args=[self.article.pk])
         )
         self.assertContains(response, f'href="{self.url()}"')
+
+
+class DashboardReachSectionTestCase(ReachFixtureMixin, BaseTestCase):
+    """The dashboard's "Zasięg wpisów" shows the fixture's 351, per article
+    and per week, with the formula and a link to the article's screen."""
+
+    def section(self, since, until):
+        sections = dashboard.build(self.gmina, dashboard.Period(since, until))
+        return next(s for s in sections if s.slug == "zasieg")
+
+    def test_the_article_of_the_period_and_its_combined_reach(self):
+        self.build()
+        self.noise_in_other_gmina()
+        week = self.section(self.today - timedelta(days=6), self.today)
+        top = dashboard.find_table([week], "wpisy")
+        self.assertEqual(
+            top.rows,
+            [("Festyn w Zawadzie", self.d1, 4, 3, 3, 340, 12, 10, 351)],
+        )
+        self.assertEqual(
+            [(f.label, f.value, f.previous) for f in week.figures],
+            [("Łączny zasięg wpisów", 351, 0), ("Opublikowane wpisy", 1, 0)],
+        )
+        weeks = dashboard.find_table([week], "tygodnie")
+        self.assertEqual(sum(row[2] for row in weeks.rows), 351)
+        self.assertIn(reach.FORMULA, week.notes)
+        self.assertEqual(
+            week.extra["links"],
+            [
+                (
+                    "Zasięg wpisu: Festyn w Zawadzie",
+                    reverse("insights-article-reach", args=[self.article.pk]),
+                )
+            ],
+        )
+        # The next period has no article of its own; this one is "before".
+        later = self.section(self.today + timedelta(days=1), self.today + timedelta(7))
+        self.assertEqual(
+            [(f.value, f.previous) for f in later.figures], [(0, 351), (0, 1)]
+        )
+
+    def test_the_dashboard_page_shows_it(self):
+        self.build()
+        self.client.force_login(self.alice)
+        response = self.client.get(
+            reverse("insights-dashboard", args=[self.gmina.pk]), {"dni": "7"}
+        )
+        self.assertContains(response, "Zasięg wpisów")
+        self.assertContains(response, "Festyn w Zawadzie")
+        self.assertContains(
+            response, reverse("insights-article-reach", args=[self.article.pk])
+        )

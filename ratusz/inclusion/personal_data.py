@@ -1,0 +1,31 @@
+"""The e-Inclusion register's personal fields (see ratusz.lib.personal_data).
+
+A household's data are programme records: the funding agreement obliges the
+gmina to keep them until the end of the durability period plus the
+archiving period (RODO art. 6(1)(c) and 17(3)(b)). They are not part of a
+follower's export; a household's own export and anonymisation after that
+period are the e-Inclusion issue's "Personal data" part — NOT BUILT YET.
+"""
+
+from ratusz.lib.personal_data import register
+
+_PROGRAMME = (
+    "e-Inclusion programme record of a beneficiary household, kept until the "
+    "end of durability plus archiving (RODO art. 17(3)(b)); own export and "
+    "anonymisation NOT BUILT YET"
+)
+_STAFF = "the login of the staff member who opened the register (accountability log)"
+
+register(
+    exempt={
+        "inclusion.Programme.name": "a funding programme's name, not a person",
+        "inclusion.Household.surname": _PROGRAMME,
+        "inclusion.Household.first_name": _PROGRAMME,
+        "inclusion.Household.phone": _PROGRAMME,
+        "inclusion.Household.email": _PROGRAMME,
+        "inclusion.Household.address": _PROGRAMME,
+        "inclusion.Household.notes": _PROGRAMME,
+        "inclusion.Household.basis_note": _PROGRAMME,
+        "inclusion.AccessLog.login": _STAFF,
+    }
+)

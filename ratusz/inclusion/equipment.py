@@ -351,7 +351,12 @@ def create_protocol(household, items, *, handed_on: date, by=None) -> Protocol:
     available (in stock or returned).
     """
     programme = household.programme
-    items = list(items)
+    # Read again under lock: the caller's rows may be stale.
+    items = list(
+        Equipment.objects.select_for_update()
+        .filter(pk__in=[item.pk for item in items])
+        .order_by("pk")
+    )
     if not items:
         raise ValidationError(_("Wybierz co najmniej jeden sprzęt."))
     for item in items:

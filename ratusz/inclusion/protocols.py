@@ -3,6 +3,7 @@ signed scan kept in private storage."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,11 @@ from ratusz.lib.pdf import Document
 from .equipment import Protocol, Status
 
 SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def scan_max_bytes() -> int:
+    """The largest scan kept (a setting, 10 MB unless said otherwise)."""
+    return getattr(settings, "INCLUSION_SCAN_MAX_BYTES", 10 * 1024 * 1024)
 
 
 def _date(value) -> str:
@@ -93,9 +98,12 @@ def render_pdf(protocol: Protocol) -> bytes:
 
 
 def attach_scan(protocol: Protocol, upload, *, by) -> None:
-    """Keep the signed scan (PDF, JPEG or PNG by content, at most 10 MB)."""
-    if getattr(upload, "too_big", False) or upload.size > SCAN_MAX_BYTES:
-        raise ValidationError(_("Skan może mieć najwyżej 10 MB."))
+    """Keep the signed scan (PDF, JPEG or PNG by its content, size limited)."""
+    limit = scan_max_bytes()
+    if getattr(upload, "too_big", False) or upload.size > limit:
+        raise ValidationError(
+            _("Skan może mieć najwyżej %(mb)s MB.") % {"mb": round(limit / 2**20, 1)}
+        )
     head = upload.read(2048)
     upload.seek(0)
     content_type = private_files.sniff(head)

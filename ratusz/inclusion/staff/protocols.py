@@ -105,10 +105,10 @@ def protocol_hand_over(request, gmina_id, pk):
 
 @csrf_exempt  # checked by _protocol_scan: the upload handler must come first
 def protocol_scan(request, gmina_id, pk):
-    """GET: the signed scan; POST: upload it (at most SCAN_MAX_BYTES kept)."""
+    """GET: the signed scan; POST: upload it (bytes past the limit dropped)."""
     if request.method == "POST":
         request.upload_handlers.insert(
-            0, SizeLimitUploadHandler(request, limit=protocols.SCAN_MAX_BYTES)
+            0, SizeLimitUploadHandler(request, limit=protocols.scan_max_bytes())
         )
     return _protocol_scan(request, gmina_id, pk)
 

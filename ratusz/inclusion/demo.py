@@ -2,9 +2,10 @@
 
 The founding story's programme, "Przeciwdziałanie wykluczeniu cyfrowemu –
 eInclusion" (POIG 8.3), with a few dozen households, their computer sets
-handed over under protocols, and a few later events (a repair, a return, a
-loss). Its durability started two years before the demo's day, so that a
-newcomer sees the countdown running. Idempotent: rows are found by their
+handed over under protocols, a few later events (a repair, a return, a
+loss) and a year of durability checks (some due soon, some overdue). Its
+durability started two years before the demo's day, so that a newcomer
+sees the countdown running. Idempotent: rows are found by their
 natural keys (programme name, household name and address, inventory
 number), and an item already handed over is left as it is.
 """
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from ratusz.gminas.models import Village
 
+from . import checks
 from . import equipment as register
 from .equipment import Equipment, Status
 from .households import Household
@@ -71,6 +73,7 @@ def load(gmina, *, today: date) -> None:
         if item.status == Status.IN_STOCK and item.protocol_id is None:
             _hand_over(household, item, today - timedelta(days=700 + n))
     _later_events(gmina, today)
+    _inspections(gmina, programme, today)
     for n in range(HOUSEHOLDS + 1, HOUSEHOLDS + 5):  # spares in the stock
         _item(gmina, programme, n)
 
@@ -161,3 +164,21 @@ def _later_events(gmina, today: date) -> None:
         if item is None or item.status != Status.LENT:
             continue
         register.change_status(item, target, note=note, at=now - timedelta(days=40))
+
+
+def _inspections(gmina, programme, today: date) -> None:
+    """Visits of the last year: some households due soon, some overdue, the
+    rest never visited yet (each household once)."""
+    households = programme.households.order_by("pk")[:24]
+    for n, household in enumerate(households):
+        if household.inspections.exists():
+            continue
+        checked_on = today - timedelta(days=320 + n * 3)
+        checks.record_inspection(
+            household,
+            checked_on=checked_on,
+            result=checks.Inspection.Result.OK
+            if n % 6
+            else checks.Inspection.Result.ISSUES,
+            note="" if n % 6 else "klawiatura uszkodzona, zgłoszono do serwisu",
+        )

@@ -14,6 +14,7 @@ from ratusz.gminas.models import Gmina
 
 from . import programmes
 from .access_log import AccessLog
+from .checks import Inspection
 from .equipment import Equipment, EquipmentEvent, Protocol
 from .households import Household
 
@@ -22,6 +23,7 @@ __all__ = [
     "Equipment",
     "EquipmentEvent",
     "Household",
+    "Inspection",
     "Programme",
     "Protocol",
 ]

@@ -26,6 +26,7 @@ register(
         "inclusion.Household.address": _PROGRAMME,
         "inclusion.Household.notes": _PROGRAMME,
         "inclusion.Household.basis_note": _PROGRAMME,
+        "inclusion.Inspection.note": _PROGRAMME,
         "inclusion.AccessLog.login": _STAFF,
     }
 )

@@ -265,7 +265,7 @@ class CreateGminaTest(GminaAdminTestCase):
         self.assertEqual(home.slug, "gmina-laka")
         self.assertTrue(home.live)
         self.assertEqual([p.title for p in home.get_children()], ["Aktualności"])
-        self.assertEqual(gmina.role_groups.count(), 3)
+        self.assertEqual(gmina.role_groups.count(), 4)
         self.assertEqual(gmina.collection.name, "Gmina Łąka")
 
     def test_it_refuses_a_host_name_in_use(self):

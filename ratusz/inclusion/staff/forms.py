@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from ratusz.gminas.forms import order_polish
 from ratusz.gminas.models import Village
 
+from ..checks import Inspection
 from ..equipment import AVAILABLE, Equipment, Status
 from ..households import Household
 from ..models import Programme
@@ -176,6 +177,27 @@ class ProtocolForm(forms.Form):
 class ScanForm(forms.Form):
     scan = forms.FileField(
         label=gettext_lazy("Podpisany skan (PDF, JPEG lub PNG, do 10 MB)")
+    )
+
+
+class InspectionForm(forms.Form):
+    checked_on = forms.DateField(label=gettext_lazy("Data kontroli"), widget=DATE)
+    result = forms.ChoiceField(
+        label=gettext_lazy("Wynik"), choices=Inspection.Result.choices
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Notatka"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photo = forms.FileField(
+        label=gettext_lazy("Zdjęcie (JPEG lub PNG, nieobowiązkowe)"), required=False
+    )
+    next_due_on = forms.DateField(
+        label=gettext_lazy("Następna kontrola"),
+        required=False,
+        widget=DATE,
+        help_text=gettext_lazy("Puste: za rok."),
     )
 
 

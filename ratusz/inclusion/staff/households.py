@@ -94,6 +94,7 @@ def household_detail(request, gmina_id, pk):
             "household": household,
             "items": household.equipment.order_by("inventory_number"),
             "protocols": household.protocols.prefetch_related("items"),
+            "inspections": household.inspections.all(),
         },
     )
 

@@ -4,7 +4,7 @@ in the URL, so another gmina's id is a 404."""
 
 from django.urls import path
 
-from . import equipment, households, log, programmes, protocols
+from . import checks, equipment, households, log, programmes, protocols
 
 _G = "gmina/<int:gmina_id>/"
 
@@ -87,4 +87,15 @@ urlpatterns = [
         name="inclusion-protocol-scan",
     ),
     path(f"{_G}rejestr-dostepu/", log.access_log, name="inclusion-access-log"),
+    path(f"{_G}kontrole/", checks.check_lists, name="inclusion-checks"),
+    path(
+        f"{_G}gospodarstwa/<int:household_id>/kontrola/",
+        checks.inspection_add,
+        name="inclusion-inspection-add",
+    ),
+    path(
+        f"{_G}kontrole/<int:pk>/zdjecie/",
+        checks.inspection_photo,
+        name="inclusion-inspection-photo",
+    ),
 ]

@@ -12,7 +12,7 @@ Outcomes:
 """
 
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
+from ratusz.inclusion import checks
 from ratusz.inclusion.equipment import Equipment, Status
 from ratusz.inclusion.tests.factory import (
     hand_over,
@@ -116,6 +117,19 @@ VIEWS = {
         lambda t: reverse("inclusion-access-log", args=[t.gmina.pk]),
         KEEPERS,
     ),
+    "checks": (lambda t: reverse("inclusion-checks", args=[t.gmina.pk]), KEEPERS),
+    "inspection-add": (
+        lambda t: reverse(
+            "inclusion-inspection-add", args=[t.gmina.pk, t.household.pk]
+        ),
+        KEEPERS,
+    ),
+    "inspection-photo": (
+        lambda t: reverse(
+            "inclusion-inspection-photo", args=[t.gmina.pk, t.inspection.pk]
+        ),
+        KEEPERS,
+    ),
 }
 
 
@@ -131,6 +145,14 @@ def expected(role, allowed):
     return "denied"
 
 
+# The smallest PNG (1×1).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+@override_settings(PRIVATE_FILES_DIR=tempfile.mkdtemp(prefix="ratusz-inclusion-"))
 class AccessMatrixTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -143,6 +165,12 @@ class AccessMatrixTests(BaseTestCase):
         cls.household = make_household(cls.gmina, cls.programme, "Zawadzka")
         cls.item = make_item(cls.gmina, cls.programme)
         cls.protocol = hand_over(cls.household, cls.item)
+        cls.inspection = checks.record_inspection(
+            cls.household,
+            checked_on=date(2026, 5, 4),
+            result="ok",
+            photo=SimpleUploadedFile("p.png", PNG),
+        )
 
     def outcome(self, response):
         if response.status_code == 200:

@@ -50,6 +50,8 @@ SCREENS = {
     "inclusion-equipment-edit": ("item",),
     "inclusion-protocol": ("protocol",),
     "inclusion-access-log": (),
+    "inclusion-checks": (),
+    "inclusion-inspection-add": ("household",),
 }
 
 

@@ -298,6 +298,7 @@ class CreateGminaTest(GminaAdminTestCase):
                 "Gmina Lipno (lipno.localhost) – administrator",
                 "Gmina Lipno (lipno.localhost) – redaktor (publikuje)",
                 "Gmina Lipno (lipno.localhost) – autor (szkice do akceptacji)",
+                "Gmina Lipno (lipno.localhost) – koordynator e-Integracji",
             },
         )
         self.assertFalse(Site.objects.get(hostname="lipno.localhost").is_default_site)

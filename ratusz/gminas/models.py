@@ -231,6 +231,9 @@ class Membership(models.Model):
         ADMIN = "admin", "administrator"
         EDITOR = "editor", "redaktor (publikuje)"
         AUTHOR = "author", "autor (szkice do akceptacji)"
+        # e-Inclusion: the only role (besides the administrator) that sees the
+        # households and equipment of the register (inclusion/access.py).
+        COORDINATOR = "coordinator", "koordynator e-Integracji"
 
     gmina = models.ForeignKey(
         Gmina, on_delete=models.CASCADE, related_name="memberships"
@@ -238,7 +241,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField("rola", max_length=10, choices=Role.choices)
+    role = models.CharField("rola", max_length=20, choices=Role.choices)
 
     class Meta:
         verbose_name = "członkostwo"
@@ -263,7 +266,7 @@ class GminaGroup(models.Model):
     gmina = models.ForeignKey(
         Gmina, on_delete=models.CASCADE, related_name="role_groups"
     )
-    role = models.CharField("rola", max_length=10, choices=Membership.Role.choices)
+    role = models.CharField("rola", max_length=20, choices=Membership.Role.choices)
     group = models.OneToOneField(
         Group, on_delete=models.CASCADE, related_name="gmina_role"
     )

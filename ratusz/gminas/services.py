@@ -45,6 +45,8 @@ PAGE_PERMISSIONS = {
                  "unlock_page", "bulk_delete_page"],
     Role.EDITOR: ["add_page", "change_page", "publish_page", "lock_page"],
     Role.AUTHOR: ["add_page", "change_page"],
+    # The e-Inclusion coordinator keeps a register, not pages.
+    Role.COORDINATOR: [],
 }  # fmt: skip
 COLLECTION_PERMISSIONS = {
     Role.ADMIN: ["add_image", "change_image", "delete_image", "choose_image",
@@ -55,6 +57,7 @@ COLLECTION_PERMISSIONS = {
                   "choose_document"],
     # With "add" only, Wagtail lets authors edit the files they uploaded.
     Role.AUTHOR: ["add_image", "choose_image", "add_document", "choose_document"],
+    Role.COORDINATOR: [],
 }  # fmt: skip
 REVIEWER_ROLES = [Role.EDITOR, Role.ADMIN]
 

@@ -11,13 +11,14 @@ class InclusionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Models load after apps: what is imported here imports them.
         from django.db.models.signals import post_delete, post_save
         from wagtail.permissions import register_permission_policy
 
         from ratusz.lib.demo import register_step
         from ratusz.outbox.registry import register_composer
 
-        from . import network_alerts, network_demo, network_page
+        from . import demo, network_alerts, network_demo, network_page
         from .network import AccessPoint
         from .network_admin import NetworkPermissionPolicy
 
@@ -31,4 +32,6 @@ class InclusionConfig(AppConfig):
                 sender=AccessPoint,
                 dispatch_uid=f"inclusion-network-page-{signal is post_save}",
             )
+        # The register first: the network's demo names its programme.
+        register_step(demo.load)
         register_step(network_demo.load)

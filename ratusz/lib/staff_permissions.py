@@ -7,7 +7,7 @@ that owns the models, in its own `staff_permissions.py` (found like
     grant(["admin"], "gminas.change_village", "gminas.view_village")
 
 Roles are the values of `gminas.Membership.Role` ("admin", "editor",
-"author"). `gminas.services.sync_groups` gives each role group of every
+"author", "coordinator"). `gminas.services.sync_groups` gives each role group of every
 gmina exactly what is granted here (with the page and collection
 permissions Wagtail keeps inside the gmina's tree). Model permissions are
 global: grant one only for a model whose permission policy narrows it to the

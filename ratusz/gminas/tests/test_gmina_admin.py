@@ -265,7 +265,7 @@ class CreateGminaTest(GminaAdminTestCase):
         self.assertEqual(home.slug, "gmina-laka")
         self.assertTrue(home.live)
         self.assertEqual([p.title for p in home.get_children()], ["Aktualności"])
-        self.assertEqual(gmina.role_groups.count(), 3)
+        self.assertEqual(gmina.role_groups.count(), 4)
         self.assertEqual(gmina.collection.name, "Gmina Łąka")
 
     def test_it_refuses_a_host_name_in_use(self):
@@ -298,6 +298,7 @@ class CreateGminaTest(GminaAdminTestCase):
                 "Gmina Lipno (lipno.localhost) – administrator",
                 "Gmina Lipno (lipno.localhost) – redaktor (publikuje)",
                 "Gmina Lipno (lipno.localhost) – autor (szkice do akceptacji)",
+                "Gmina Lipno (lipno.localhost) – koordynator e-Integracji",
             },
         )
         self.assertFalse(Site.objects.get(hostname="lipno.localhost").is_default_site)

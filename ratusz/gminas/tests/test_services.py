@@ -39,7 +39,11 @@ class SyncGroupsTest(BaseTestCase):
         self.assertEqual(
             page_codenames(groups["author"], home), {"add_page", "change_page"}
         )
-        for group in groups.values():
+        # The e-Inclusion coordinator keeps a register, not pages or files.
+        self.assertEqual(page_codenames(groups["coordinator"], home), set())
+        self.assertFalse(groups["coordinator"].collection_permissions.exists())
+        for role in ["admin", "editor", "author"]:
+            group = groups[role]
             self.assertEqual(
                 set(group.page_permissions.values_list("page", flat=True)),
                 {home.pk},
@@ -98,7 +102,7 @@ class SyncGroupsTest(BaseTestCase):
         )
         self.assertEqual(collection.name, "Gmina Zawada Wielka")
         self.assertIn(group, self.alice.groups.all())
-        self.assertEqual(self.gmina.role_groups.count(), 3)
+        self.assertEqual(self.gmina.role_groups.count(), 4)
 
     def test_it_keeps_gminas_with_the_same_name_apart(self):
         # Poland has several gminas called Lipno.

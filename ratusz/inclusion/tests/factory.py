@@ -1,7 +1,47 @@
-"""Test objects of the free network."""
+"""Test objects of the e-Inclusion register and the free network."""
 
+from datetime import date
+
+from ratusz.inclusion import equipment as register
+from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
 from ratusz.inclusion.network import AccessPoint
+
+
+def make_programme(gmina, name="eInclusion", template="poig83", **fields):
+    programme = Programme(gmina=gmina, name=name, template=template, **fields)
+    programme.apply_template()
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def make_household(gmina, programme, surname="Kowalska", **fields):
+    fields.setdefault("first_name", "Anna")
+    fields.setdefault("address", "ul. Polna 1")
+    fields.setdefault("basis", Household.Basis.INCOME)
+    return Household.objects.create(
+        gmina=gmina, programme=programme, surname=surname, **fields
+    )
+
+
+def make_item(gmina, programme, inventory="EI/001", serial=None, **fields):
+    fields.setdefault("kind", "laptop")
+    fields.setdefault("model", "Lenovo L530")
+    return register.register_item(
+        gmina=gmina,
+        programme=programme,
+        inventory_number=inventory,
+        serial_number=serial or f"SN-{inventory}",
+        **fields,
+    )
+
+
+def hand_over(household, *items, handed_on=date(2026, 5, 4)):
+    protocol = register.create_protocol(household, items, handed_on=handed_on)
+    register.hand_over(protocol)
+    protocol.refresh_from_db()
+    return protocol
 
 
 def make_access_point(gmina, name: str = "Rynek", **fields) -> AccessPoint:
@@ -9,7 +49,5 @@ def make_access_point(gmina, name: str = "Rynek", **fields) -> AccessPoint:
     return AccessPoint.objects.create(gmina=gmina, name=name, **fields)
 
 
-def make_programme(gmina, name: str = "WiFi4EU") -> Programme:
-    return Programme.objects.create(
-        gmina=gmina, name=name, template=Programme.Template.WIFI4EU
-    )
+def make_wifi_programme(gmina, name: str = "WiFi4EU") -> Programme:
+    return make_programme(gmina, name, template=Programme.Template.WIFI4EU)

@@ -12,7 +12,7 @@ from ratusz.gminas.tests.factory import assert_not_shown, make_member
 from ratusz.inclusion.network import AccessPoint, CheckDay, Outage
 from ratusz.test import BaseTestCase
 
-from .factory import make_access_point, make_programme
+from .factory import make_access_point, make_wifi_programme
 
 SCREENS = {
     "index": lambda t: reverse("inclusion_accesspoint:index"),
@@ -135,8 +135,8 @@ class FormTestCase(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.dora = make_member(cls.gmina, "dora", Membership.Role.ADMIN)
-        cls.programme = make_programme(cls.gmina)
-        cls.foreign_programme = make_programme(cls.other_gmina, "Program Brzezia")
+        cls.programme = make_wifi_programme(cls.gmina)
+        cls.foreign_programme = make_wifi_programme(cls.other_gmina, "Program Brzezia")
 
     def setUp(self):
         self.client.force_login(self.dora)
@@ -234,7 +234,7 @@ class ListAndPageTestCase(BaseTestCase):
         cls.dora = make_member(cls.gmina, "dora", Membership.Role.ADMIN)
         cls.up = make_access_point(cls.gmina, "Działający", state="up")
         cls.down = make_access_point(cls.gmina, "Zepsuty", state="down")
-        make_programme(cls.other_gmina, "Program-Brzezia")
+        make_wifi_programme(cls.other_gmina, "Program-Brzezia")
 
     def setUp(self):
         self.client.force_login(self.dora)

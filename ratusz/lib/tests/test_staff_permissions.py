@@ -26,7 +26,7 @@ class GrantTests(SimpleTestCase):
 
     def test_the_apps_declarations_are_found(self):
         # gminas/staff_permissions.py, found without anyone importing it.
-        for role in ("admin", "editor", "author"):
+        for role in ("admin", "editor", "author", "coordinator"):
             self.assertIn(
                 ("wagtailadmin", "access_admin"), staff_permissions.granted(role)
             )

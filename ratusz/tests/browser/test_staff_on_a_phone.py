@@ -111,6 +111,36 @@ EXCLUDED = {
     "admin/workflows/task_chooser/results/": "Wagtail's task chooser, a fragment",
     "admin/workflows/task_chooser/create/": "Wagtail's task chooser, a modal",
     "admin/workflows/task_chooser/<int:task_id>/": "JSON for the task chooser",
+    # e-Integracja: its screens need a coordinator and a register, so they are
+    # walked (same checks) by ratusz/inclusion/tests/browser/test_register_screens.py.
+    **dict.fromkeys(
+        [
+            "inclusion-index",
+            "inclusion-programmes",
+            "inclusion-programme",
+            "inclusion-programme-add",
+            "inclusion-programme-edit",
+            "inclusion-households",
+            "inclusion-household",
+            "inclusion-household-add",
+            "inclusion-household-edit",
+            "inclusion-protocol-add",
+            "inclusion-equipment-list",
+            "inclusion-equipment",
+            "inclusion-equipment-add",
+            "inclusion-equipment-edit",
+            "inclusion-protocol",
+            "inclusion-access-log",
+            "inclusion-checks",
+            "inclusion-inspection-add",
+        ],
+        "walked by ratusz/inclusion/tests/browser/test_register_screens.py",
+    ),
+    "inclusion-protocol-pdf": "a PDF download, not a screen",
+    "inclusion-inspection-photo": "a check's photo, a download",
+    "inclusion-protocol-scan": "the signed scan's download (POST: upload, redirects)",
+    "inclusion-equipment-status": "POST-only; redirects back to the walked item",
+    "inclusion-protocol-hand-over": "POST-only; redirects back to the walked protocol",
 }
 
 

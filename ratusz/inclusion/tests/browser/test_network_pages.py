@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
 from ratusz.inclusion.network import CheckDay, Outage
-from ratusz.inclusion.tests.factory import make_access_point, make_programme
+from ratusz.inclusion.tests.factory import make_access_point, make_wifi_programme
 from ratusz.tests.browser.test_staff_on_a_phone import HIDDEN_ON_PURPOSE, OVERFLOW_JS
 from ratusz.website.tests.browser.helpers import (
     axe_violations,
@@ -37,7 +37,7 @@ LONG = "Przystanek" + "autobusowy" * 12  # one unbroken word wider than a phone
 def network(site_data):
     gmina = site_data["gmina"]
     user = make_member(gmina, "dora", Membership.Role.ADMIN)
-    programme = make_programme(gmina)
+    programme = make_wifi_programme(gmina)
     now = timezone.now()
     points = [
         make_access_point(

@@ -1,0 +1,184 @@
+"""The demo gmina's e-Inclusion register (a `lib.demo` step, see apps.py).
+
+The founding story's programme, "Przeciwdziałanie wykluczeniu cyfrowemu –
+eInclusion" (POIG 8.3), with a few dozen households, their computer sets
+handed over under protocols, a few later events (a repair, a return, a
+loss) and a year of durability checks (some due soon, some overdue). Its
+durability started two years before the demo's day, so that a newcomer
+sees the countdown running. Idempotent: rows are found by their
+natural keys (programme name, household name and address, inventory
+number), and an item already handed over is left as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from ratusz.gminas.models import Village
+
+from . import checks
+from . import equipment as register
+from .equipment import Equipment, Status
+from .households import Household
+from .models import Programme
+
+PROGRAMME = "Przeciwdziałanie wykluczeniu cyfrowemu – eInclusion"
+HOUSEHOLDS = 36
+
+SURNAMES = [
+    ("Nowak", "Nowak"),
+    ("Kowalski", "Kowalska"),
+    ("Wiśniewski", "Wiśniewska"),
+    ("Wójcik", "Wójcik"),
+    ("Kamiński", "Kamińska"),
+    ("Lewandowski", "Lewandowska"),
+    ("Zieliński", "Zielińska"),
+    ("Szymański", "Szymańska"),
+    ("Woźniak", "Woźniak"),
+    ("Dąbrowski", "Dąbrowska"),
+    ("Kozłowski", "Kozłowska"),
+    ("Jankowski", "Jankowska"),
+    ("Mazur", "Mazur"),
+    ("Kwiatkowski", "Kwiatkowska"),
+    ("Krawczyk", "Krawczyk"),
+    ("Piotrowski", "Piotrowska"),
+    ("Grabowski", "Grabowska"),
+    ("Pawłowski", "Pawłowska"),
+]
+MEN = ["Jan", "Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Łukasz"]
+WOMEN = ["Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa"]
+STREETS = ["Polna", "Leśna", "Szkolna", "Kościelna", "Ogrodowa", "Łąkowa", "Źródlana"]
+BASES = [
+    Household.Basis.INCOME,
+    Household.Basis.INCOME,
+    Household.Basis.SCHOLARSHIP,
+    Household.Basis.DISABILITY,
+    Household.Basis.FOSTER,
+    Household.Basis.SENIOR,
+]
+MODELS = {
+    Equipment.Kind.DESKTOP: "Dell OptiPlex 3010",
+    Equipment.Kind.LAPTOP: "Lenovo ThinkPad L530",
+}
+
+
+def load(gmina, *, today: date) -> None:
+    programme = _programme(gmina, today)
+    villages = list(Village.objects.filter(gmina=gmina).order_by("name"))
+    for n in range(1, HOUSEHOLDS + 1):
+        household = _household(gmina, programme, villages, n)
+        item = _item(gmina, programme, n)
+        if item.status == Status.IN_STOCK and item.protocol_id is None:
+            _hand_over(household, item, today - timedelta(days=700 + n))
+    _later_events(gmina, today)
+    _inspections(gmina, programme, today)
+    for n in range(HOUSEHOLDS + 1, HOUSEHOLDS + 5):  # spares in the stock
+        _item(gmina, programme, n)
+
+
+def _programme(gmina, today: date) -> Programme:
+    programme = Programme.objects.filter(gmina=gmina, name=PROGRAMME).first()
+    if programme is not None:
+        return programme
+    programme = Programme(
+        gmina=gmina,
+        name=PROGRAMME,
+        template=Programme.Template.POIG_83,
+        agreement_number="POIG.08.03.00-30-012/11-00",
+        agreement_date=today - timedelta(days=4 * 365),
+        starts_on=today - timedelta(days=4 * 365),
+        ends_on=today - timedelta(days=2 * 365 + 30),
+        durability_start=today - timedelta(days=2 * 365),
+    )
+    programme.apply_template()
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def _household(gmina, programme, villages, n: int) -> Household:
+    male, female = SURNAMES[n % len(SURNAMES)]
+    woman = n % 3 != 0
+    surname = female if woman else male
+    names = WOMEN if woman else MEN
+    first_name = names[(n * 5) % len(names)]
+    village = villages[n % len(villages)] if villages else None
+    address = f"ul. {STREETS[n % len(STREETS)]} {n}"
+    household, _ = Household.objects.get_or_create(
+        gmina=gmina,
+        programme=programme,
+        surname=surname,
+        first_name=first_name,
+        address=address,
+        defaults={
+            "village": village,
+            "phone": f"+48 600 100 {n:03d}" if n % 4 else "",
+            "basis": BASES[n % len(BASES)],
+            "documents": programme.document_list()[:2] + ["umowa użyczenia"],
+            "consent": True,
+            "consent_on": programme.starts_on + timedelta(days=30 + n),
+            "rodo_informed_on": programme.starts_on + timedelta(days=30 + n),
+        },
+    )
+    return household
+
+
+def _item(gmina, programme, n: int) -> Equipment:
+    inventory = f"EI/{n:03d}"
+    item = Equipment.objects.filter(gmina=gmina, inventory_number=inventory).first()
+    if item is not None:
+        return item
+    kind = Equipment.Kind.LAPTOP if n % 2 else Equipment.Kind.DESKTOP
+    components = (
+        "zasilacz, torba, mysz"
+        if kind == Equipment.Kind.LAPTOP
+        else "monitor 19″, klawiatura, mysz, głośniki"
+    )
+    return register.register_item(
+        gmina=gmina,
+        programme=programme,
+        inventory_number=inventory,
+        serial_number=f"{'CZC' if n % 2 else 'PBK'}{(n * 7919 + 104729) % 10**7:07d}",
+        kind=kind,
+        model=MODELS[kind],
+        components=components,
+    )
+
+
+def _hand_over(household, item, handed_on: date) -> None:
+    protocol = register.create_protocol(household, [item], handed_on=handed_on)
+    register.hand_over(protocol)
+
+
+def _later_events(gmina, today: date) -> None:
+    """A repair, a return and a loss, each once."""
+    now = timezone.now()
+    for number, target, note in [
+        ("EI/005", Status.IN_REPAIR, "nie uruchamia się – serwis gwarancyjny"),
+        ("EI/011", Status.RETURNED, "rodzina wyprowadziła się z gminy"),
+        ("EI/017", Status.LOST, "kradzież zgłoszona na policję"),
+    ]:
+        item = Equipment.objects.filter(gmina=gmina, inventory_number=number).first()
+        if item is None or item.status != Status.LENT:
+            continue
+        register.change_status(item, target, note=note, at=now - timedelta(days=40))
+
+
+def _inspections(gmina, programme, today: date) -> None:
+    """Visits of the last year: some households due soon, some overdue, the
+    rest never visited yet (each household once)."""
+    households = programme.households.order_by("pk")[:24]
+    for n, household in enumerate(households):
+        if household.inspections.exists():
+            continue
+        checked_on = today - timedelta(days=320 + n * 3)
+        checks.record_inspection(
+            household,
+            checked_on=checked_on,
+            result=checks.Inspection.Result.OK
+            if n % 6
+            else checks.Inspection.Result.ISSUES,
+            note="" if n % 6 else "klawiatura uszkodzona, zgłoszono do serwisu",
+        )

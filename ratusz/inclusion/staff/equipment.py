@@ -1,0 +1,154 @@
+"""Equipment screens: the list, an item with its history and its moves
+(coordinators and administrators; every look logged)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from .. import equipment as register
+from ..access import get_register_gmina
+from ..access_log import AccessLog, record
+from ..equipment import Equipment
+from .exports import FORMATS, spreadsheet
+from .forms import EquipmentFilter, EquipmentForm, StatusForm
+
+PER_PAGE = 50
+Action = AccessLog.Action
+
+
+def _subject(item) -> str:
+    return f"sprzęt #{item.pk}"
+
+
+def _get_item(request, gmina_id, pk):
+    gmina = get_register_gmina(request, gmina_id)
+    item = get_object_or_404(
+        Equipment.objects.select_related("programme", "household", "protocol"),
+        pk=pk,
+        gmina=gmina,
+    )
+    return gmina, item
+
+
+def equipment_list(request, gmina_id):
+    gmina = get_register_gmina(request, gmina_id)
+    form = EquipmentFilter(request.GET or None, gmina=gmina)
+    items = form.filter(
+        Equipment.objects.filter(gmina=gmina).select_related(
+            "programme", "household", "household__village"
+        )
+    )
+    fmt = request.GET.get("format")
+    query = request.GET.urlencode()
+    if fmt in FORMATS:
+        record(gmina, request.user, Action.EXPORT, f"sprzęt ({fmt}) {query}")
+        return _export(items, fmt)
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("p"))
+    record(gmina, request.user, Action.LIST, f"sprzęt {query}".strip())
+    filters = request.GET.copy()
+    filters.pop("p", None)
+    return render(
+        request,
+        "inclusion/admin/equipment_list.html",
+        {"gmina": gmina, "form": form, "page": page, "query": filters.urlencode()},
+    )
+
+
+def _export(items, fmt):
+    header = [
+        "nr inwentarzowy",
+        "numer seryjny",
+        "rodzaj",
+        "model",
+        "elementy",
+        "program",
+        "stan",
+        "gospodarstwo",
+        "sołectwo",
+    ]
+    rows = [
+        [
+            item.inventory_number,
+            item.serial_number,
+            item.get_kind_display(),
+            item.model,
+            item.components,
+            item.programme.name,
+            item.get_status_display(),
+            str(item.household) if item.household_id else "",
+            item.household.village.name
+            if item.household_id and item.household.village_id
+            else "",
+        ]
+        for item in items
+    ]
+    return spreadsheet("sprzet", header, rows, fmt)
+
+
+def equipment_detail(request, gmina_id, pk):
+    gmina, item = _get_item(request, gmina_id, pk)
+    record(gmina, request.user, Action.VIEW, _subject(item))
+    return render(
+        request,
+        "inclusion/admin/equipment.html",
+        {
+            "gmina": gmina,
+            "item": item,
+            "events": item.events.select_related("by", "household", "protocol"),
+            "status_form": StatusForm(item=item),
+        },
+    )
+
+
+def equipment_edit(request, gmina_id, pk=None):
+    if pk:
+        gmina, item = _get_item(request, gmina_id, pk)
+    else:
+        gmina = get_register_gmina(request, gmina_id)
+        item = Equipment(gmina=gmina)
+    form = EquipmentForm(request.POST or None, instance=item, gmina=gmina)
+    if request.method == "POST" and form.is_valid():
+        if pk:
+            item = form.save()
+        else:
+            item = register.register_item(
+                gmina=gmina, by=request.user, **form.cleaned_data
+            )
+        messages.success(request, _("Zapisano sprzęt."))
+        return redirect("inclusion-equipment", gmina.pk, item.pk)
+    return render(
+        request,
+        "inclusion/admin/form.html",
+        {
+            "gmina": gmina,
+            "form": form,
+            "title": _("Sprzęt"),
+            "back": reverse("inclusion-equipment-list", args=[gmina.pk]),
+        },
+    )
+
+
+@require_POST
+def equipment_status(request, gmina_id, pk):
+    gmina, item = _get_item(request, gmina_id, pk)
+    form = StatusForm(request.POST, item=item)
+    if form.is_valid():
+        try:
+            register.change_status(
+                item,
+                form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Zmieniono stan sprzętu."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Wybierz dozwolony stan."))
+    return redirect("inclusion-equipment", gmina.pk, item.pk)

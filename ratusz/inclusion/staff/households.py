@@ -1,0 +1,125 @@
+"""Household screens (coordinators and administrators; every look logged)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
+
+from ..access import get_register_gmina
+from ..access_log import AccessLog, record
+from ..households import Household
+from .exports import FORMATS, spreadsheet
+from .forms import HouseholdFilter, HouseholdForm
+
+PER_PAGE = 50
+Action = AccessLog.Action
+
+
+def _subject(household) -> str:
+    return f"gospodarstwo #{household.pk}"
+
+
+def _get_household(request, gmina_id, pk):
+    gmina = get_register_gmina(request, gmina_id)
+    household = get_object_or_404(
+        Household.objects.select_related("programme", "village"), pk=pk, gmina=gmina
+    )
+    return gmina, household
+
+
+def household_list(request, gmina_id):
+    gmina = get_register_gmina(request, gmina_id)
+    form = HouseholdFilter(request.GET or None, gmina=gmina)
+    households = form.filter(
+        Household.objects.filter(gmina=gmina).select_related("programme", "village")
+    )
+    fmt = request.GET.get("format")
+    query = request.GET.urlencode()
+    if fmt in FORMATS:
+        record(gmina, request.user, Action.EXPORT, f"gospodarstwa ({fmt}) {query}")
+        return _export(households, fmt)
+    page = Paginator(households, PER_PAGE).get_page(request.GET.get("p"))
+    record(gmina, request.user, Action.LIST, f"gospodarstwa {query}".strip())
+    filters = request.GET.copy()
+    filters.pop("p", None)
+    return render(
+        request,
+        "inclusion/admin/households.html",
+        {"gmina": gmina, "form": form, "page": page, "query": filters.urlencode()},
+    )
+
+
+def _export(households, fmt):
+    header = [
+        "nazwisko",
+        "imię",
+        "adres",
+        "sołectwo",
+        "telefon",
+        "e-mail",
+        "program",
+        "podstawa",
+        "zgoda",
+        "klauzula RODO",
+    ]
+    rows = [
+        [
+            h.surname,
+            h.first_name,
+            h.address,
+            h.village.name if h.village_id else "",
+            h.phone,
+            h.email,
+            h.programme.name,
+            h.get_basis_display(),
+            f"{h.consent_on:%Y-%m-%d}" if h.consent and h.consent_on else "",
+            f"{h.rodo_informed_on:%Y-%m-%d}" if h.rodo_informed_on else "",
+        ]
+        for h in households
+    ]
+    return spreadsheet("gospodarstwa", header, rows, fmt)
+
+
+def household_detail(request, gmina_id, pk):
+    gmina, household = _get_household(request, gmina_id, pk)
+    record(gmina, request.user, Action.VIEW, _subject(household))
+    return render(
+        request,
+        "inclusion/admin/household.html",
+        {
+            "gmina": gmina,
+            "household": household,
+            "items": household.equipment.order_by("inventory_number"),
+            "protocols": household.protocols.prefetch_related("items"),
+            "inspections": household.inspections.all(),
+        },
+    )
+
+
+def household_edit(request, gmina_id, pk=None):
+    if pk:
+        gmina, household = _get_household(request, gmina_id, pk)
+        record(gmina, request.user, Action.EDIT, _subject(household))
+    else:
+        gmina = get_register_gmina(request, gmina_id)
+        household = Household(gmina=gmina, created_by=request.user)
+    form = HouseholdForm(request.POST or None, instance=household, gmina=gmina)
+    if request.method == "POST" and form.is_valid():
+        household = form.save()
+        if not pk:
+            record(gmina, request.user, Action.EDIT, _subject(household))
+        messages.success(request, _("Zapisano gospodarstwo."))
+        return redirect("inclusion-household", gmina.pk, household.pk)
+    return render(
+        request,
+        "inclusion/admin/form.html",
+        {
+            "gmina": gmina,
+            "form": form,
+            "title": _("Gospodarstwo domowe"),
+            "back": reverse("inclusion-households", args=[gmina.pk]),
+        },
+    )

@@ -7,9 +7,11 @@ from wagtail.models import (
     Page,
     WorkflowPage,
 )
+from wagtail.permissions import policy_registry
 
 from ratusz.gminas import services
 from ratusz.gminas.models import GminaGroup, Membership
+from ratusz.gminas.permissions import GminaScopedPermissionPolicy
 from ratusz.test import BaseTestCase, home_of, make_gmina, make_user
 from ratusz.website.models import HomePage
 
@@ -57,10 +59,22 @@ class SyncGroupsTest(BaseTestCase):
         admin_group = GminaGroup.objects.get(gmina=self.gmina, role="admin").group
         editor_group = GminaGroup.objects.get(gmina=self.gmina, role="editor").group
 
+        # A model permission is global: a role gets one only for a model
+        # whose permission policy narrows it to the user's own gminas.
+        unscoped = [
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in admin_group.permissions.select_related("content_type")
+            if p.codename != "access_admin"
+            and not isinstance(
+                policy_registry.get_by_type(p.content_type.model_class()),
+                GminaScopedPermissionPolicy,
+            )
+        ]
+        self.assertEqual(unscoped, [])
         apps = set(
             admin_group.permissions.values_list("content_type__app_label", flat=True)
         )
-        self.assertEqual(apps, {"wagtailadmin", "gminas"})
+        self.assertLessEqual({"wagtailadmin", "gminas"}, apps)
         self.assertEqual(
             list(editor_group.permissions.values_list("codename", flat=True)),
             ["access_admin"],

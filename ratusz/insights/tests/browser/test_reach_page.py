@@ -15,11 +15,11 @@ from ratusz.insights.models import DailyStat, PostMetric
 from ratusz.outbox.models import Channel, Delivery
 from ratusz.test import make_article, make_gmina, make_user
 from ratusz.website.tests.browser.helpers import (
-    AXE_TAGS,
-    _axe,
     axe_violations,
     csp_errors,
     describe_violations,
+    region_overflow,
+    region_violations,
 )
 
 pytestmark = [
@@ -103,34 +103,6 @@ def login(page, url):
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
-def overflow(page, selector) -> list[str]:
-    """Elements of our region wider than the viewport."""
-    return page.evaluate(
-        """(selector) => {
-            const width = document.documentElement.clientWidth;
-            const out = [];
-            const all = document.querySelectorAll(selector + ', ' + selector + ' *');
-            for (const el of all) {
-                const box = el.getBoundingClientRect();
-                if (box.width && box.right > width + 1) {
-                    out.push(el.tagName + '.' + el.className);
-                }
-            }
-            return out.slice(0, 10);
-        }""",
-        selector,
-    )
-
-
-def our_violations(page, selector):
-    results = _axe.run(
-        page,
-        context={"include": [[selector]]},
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
-    )
-    return results.response["violations"]
-
-
 def test_reach_page_on_a_phone_and_a_desktop(article, page):
     login(page, article["url"])
     page.goto(f"{article['url']}/admin/powiadomienia/{article['article'].pk}/")
@@ -144,10 +116,10 @@ def test_reach_page_on_a_phone_and_a_desktop(article, page):
         expect(page.get_by_role("img", name="Wyświetlenia artykułu")).to_be_visible()
         page.locator("details summary").click()
         expect(page.locator("[data-reach-days]")).to_be_visible()
-        assert overflow(page, "[data-insights-reach]") == [], label
+        assert region_overflow(page, "[data-insights-reach]") == [], label
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{label}: the page scrolls sideways"
-        violations = our_violations(page, "[data-insights-reach]")
+        violations = region_violations(page, "[data-insights-reach]")
         violations += axe_violations(page)  # the admin chrome around it too
         if violations:
             report.append(f"{label}:\n{describe_violations(violations)}")

@@ -9,7 +9,6 @@ and on the whole page with the Wagtail admin's chrome (also 0 today).
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ratusz.gminas.models import Membership
@@ -18,9 +17,10 @@ from ratusz.messenger import services
 from ratusz.messenger.models import SavedReply
 from ratusz.website.tests.browser.conftest import DESKTOP, PHONE
 from ratusz.website.tests.browser.helpers import (
-    AXE_TAGS,
     axe_violations,
     describe_violations,
+    region_overflow,
+    region_violations,
 )
 
 pytestmark = [
@@ -63,34 +63,6 @@ def login(page, url):
     expect(page.locator("#wagtail-sidebar")).to_be_attached()
 
 
-def our_violations(page, selector):
-    results = Axe().run(
-        page,
-        context={"include": [[selector]]},
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
-    )
-    return results.response["violations"]
-
-
-def overflow(page, selector) -> list[str]:
-    """Elements of our region wider than the viewport."""
-    return page.evaluate(
-        """(selector) => {
-            const width = document.documentElement.clientWidth;
-            const out = [];
-            const all = document.querySelectorAll(selector + ', ' + selector + ' *');
-            for (const el of all) {
-                const box = el.getBoundingClientRect();
-                if (box.width && box.right > width + 1) {
-                    out.push(el.tagName + '.' + el.className);
-                }
-            }
-            return out.slice(0, 10);
-        }""",
-        selector,
-    )
-
-
 def test_inbox_list_on_a_phone_and_desktop(inbox, page):
     login(page, inbox["url"])
     gmina = inbox["gmina"]
@@ -99,8 +71,8 @@ def test_inbox_list_on_a_phone_and_desktop(inbox, page):
         page.set_viewport_size(viewport)
         page.goto(f"{inbox['url']}/admin/rozmowy/gmina/{gmina.pk}/")
         expect(page.locator(".rz-row").first).to_be_visible()
-        assert overflow(page, "[data-rz-inbox]") == [], label
-        violations = our_violations(page, "[data-rz-inbox]")
+        assert region_overflow(page, "[data-rz-inbox]") == [], label
+        violations = region_violations(page, "[data-rz-inbox]")
         violations += axe_violations(page)  # the admin chrome around it too
         if violations:
             report.append(f"inbox ({label}):\n{describe_violations(violations)}")
@@ -121,8 +93,8 @@ def test_conversation_view_and_saved_reply_at_the_cursor(inbox, page):
         expect(
             page.get_by_text("Notatka wewnętrzna — mieszkaniec jej nie widzi")
         ).to_be_visible()
-        assert overflow(page, "[data-rz-conversation-view]") == [], label
-        violations = our_violations(page, "[data-rz-conversation-view]")
+        assert region_overflow(page, "[data-rz-conversation-view]") == [], label
+        violations = region_violations(page, "[data-rz-conversation-view]")
         violations += axe_violations(page)
         if violations:
             report.append(f"conversation ({label}):\n{describe_violations(violations)}")

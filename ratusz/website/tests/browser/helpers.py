@@ -28,3 +28,33 @@ def describe_violations(violations: list[dict]) -> str:
 
 def csp_errors(page) -> list[str]:
     return [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def region_violations(page, selector) -> list[dict]:
+    """axe-core violations (WCAG 2.1 A/AA) of one region of the page: our
+    markup inside the Wagtail admin's chrome."""
+    results = _axe.run(
+        page,
+        context={"include": [[selector]]},
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
+    )
+    return results.response["violations"]
+
+
+def region_overflow(page, selector) -> list[str]:
+    """Elements of a region wider than the viewport (at most 10)."""
+    return page.evaluate(
+        """(selector) => {
+            const width = document.documentElement.clientWidth;
+            const out = [];
+            const all = document.querySelectorAll(selector + ', ' + selector + ' *');
+            for (const el of all) {
+                const box = el.getBoundingClientRect();
+                if (box.width && box.right > width + 1) {
+                    out.push(el.tagName + '.' + el.className);
+                }
+            }
+            return out.slice(0, 10);
+        }""",
+        selector,
+    )

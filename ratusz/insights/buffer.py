@@ -175,7 +175,7 @@ def _text(value: bytes | str) -> str:
 
 
 def record(seen: list[Seen]) -> int:
-    """Turn views into `ViewEvent` rows (bots dropped); one bulk insert."""
+    """Turn views into `ViewEvent` rows (bots dropped); one insert."""
     rows = []
     missed: Counter = Counter()
     # Today's salt, also for a view from just before midnight flushed just
@@ -185,6 +185,8 @@ def record(seen: list[Seen]) -> int:
     visitors: dict[tuple, str] = {}
     hosts: dict[bytes | str, int | None] = {}
     days = _Days()
+    adapt_day = connection.ops.adapt_datefield_value
+    adapt_time = connection.ops.adapt_datetimefield_value
     for (
         at,
         host,
@@ -216,21 +218,43 @@ def record(seen: list[Seen]) -> int:
             visitor = visitor_key(salt, gmina_id, ip, user_agent)
             visitors[(gmina_id, remote, forwarded, ua)] = visitor
         rows.append(
-            ViewEvent(
-                gmina_id=gmina_id,
-                day=day,
-                at=when,
-                page_id=page_id,
-                path=path[:255],
-                visitor=visitor,
-                source=source or source_of(_text(referrer), _text(host)),
-                device=device,
+            (
+                gmina_id,
+                adapt_day(day),
+                adapt_time(when),
+                page_id,
+                path[:255],
+                visitor,
+                source or source_of(_text(referrer), _text(host)),
+                device,
             )
         )
-    ViewEvent.objects.bulk_create(rows)
+    _insert(rows)
     for (gmina_id, day, lemmas), n in missed.items():
         _count_missed_search(gmina_id, day, lemmas, n)
     return len(rows) + sum(missed.values())
+
+
+# `ViewEvent`'s columns in the order `record` builds its rows.
+_COLUMNS = ("gmina", "day", "at", "page_id", "path", "visitor", "source", "device")
+
+
+def _insert(rows: list[tuple]) -> None:
+    """Insert `ViewEvent` rows: one statement executed for the whole batch.
+
+    No model objects: building one per view and letting the ORM prepare each
+    field cost the flush about three quarters of its time, and the flush
+    shares the interpreter with the event loop.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    meta = ViewEvent._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
+    values = ", ".join(["%s"] * len(_COLUMNS))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class _Days:

@@ -181,12 +181,10 @@ def record(seen: list[Seen]) -> int:
     # Today's salt, also for a view from just before midnight flushed just
     # after: yesterday's salt may already be gone.
     salt = salt_for(timezone.localdate())
-    # This flush's visitors and hosts; dropped with it, addresses included.
-    visitors: dict[tuple, str] = {}
-    hosts: dict[bytes | str, int | None] = {}
-    days = _Days()
-    adapt_day = connection.ops.adapt_datefield_value
-    adapt_time = connection.ops.adapt_datetimefield_value
+    # What this flush worked out per distinct browser, address and referrer:
+    # most views repeat one. Dropped with the flush, addresses included.
+    known: dict[tuple, tuple | None] = {}
+    clock = _Clock()
     for (
         at,
         host,
@@ -199,40 +197,44 @@ def record(seen: list[Seen]) -> int:
         ua,
         lemmas,
     ) in seen:
-        user_agent = _text(ua)
-        device = classify(user_agent)
-        if device is None:
+        ident = (host, ua, remote, forwarded, referrer, source)
+        if ident in known:
+            counted = known[ident]
+        else:
+            counted = known[ident] = _attribute(salt, *ident)
+        if counted is None:
             continue
-        if host not in hosts:
-            hosts[host] = gminas.id_for(_text(host))
-        gmina_id = hosts[host]
-        if gmina_id is None:
-            continue
-        when, day = days.of(at)
+        gmina_id, visitor, source, device = counted
+        when, day, day_value = clock.of(at)
         if lemmas:
             missed[(gmina_id, day, lemmas)] += 1
             continue
-        visitor = visitors.get((gmina_id, remote, forwarded, ua))
-        if visitor is None:
-            ip = client_ip_from(remote, _text(forwarded))
-            visitor = visitor_key(salt, gmina_id, ip, user_agent)
-            visitors[(gmina_id, remote, forwarded, ua)] = visitor
         rows.append(
-            (
-                gmina_id,
-                adapt_day(day),
-                adapt_time(when),
-                page_id,
-                path[:255],
-                visitor,
-                source or source_of(_text(referrer), _text(host)),
-                device,
-            )
+            (gmina_id, day_value, when, page_id, path[:255], visitor, source, device)
         )
     _insert(rows)
     for (gmina_id, day, lemmas), n in missed.items():
         _count_missed_search(gmina_id, day, lemmas, n)
     return len(rows) + sum(missed.values())
+
+
+def _attribute(salt, host, ua, remote, forwarded, referrer, source):
+    """(gmina id, visitor, source, device) of a view, or None: not counted."""
+    user_agent = _text(ua)
+    device = classify(user_agent)
+    if device is None:
+        return None
+    host = _text(host)
+    gmina_id = gminas.id_for(host)
+    if gmina_id is None:
+        return None
+    ip = client_ip_from(remote, _text(forwarded))
+    return (
+        gmina_id,
+        visitor_key(salt, gmina_id, ip, user_agent),
+        source or source_of(_text(referrer), host),
+        device,
+    )
 
 
 # `ViewEvent`'s columns in the order `record` builds its rows.
@@ -257,19 +259,23 @@ def _insert(rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
-class _Days:
-    """A view's time and local day; the day computed once per second."""
+class _Clock:
+    """A view's time and day as the database takes them; the day per second."""
 
     def __init__(self):
+        self._adapt_time = connection.ops.adapt_datetimefield_value
+        self._adapt_day = connection.ops.adapt_datefield_value
         self._second = None
-        self._day = None
 
     def of(self, at: float):
-        when = datetime.fromtimestamp(at, UTC)
         second = int(at)
         if second != self._second:
-            self._second, self._day = second, timezone.localdate(when)
-        return when, self._day
+            # Zones are whole seconds apart: a second lies within one day.
+            self._second = second
+            self._day = timezone.localdate(datetime.fromtimestamp(second, UTC))
+            self._day_value = self._adapt_day(self._day)
+        when = self._adapt_time(datetime.fromtimestamp(at, UTC))
+        return when, self._day, self._day_value
 
 
 def _count_missed_search(gmina_id, day, lemmas, n) -> None:

@@ -12,18 +12,18 @@ Only Wagtail pages answered with 200 to a GET are counted as views; a site
 search that found nothing is counted by its lemmas (`MissedSearch`). Not counted:
 HEAD, prefetch/prerender, `DNT: 1` and `Sec-GPC: 1`, logged-in staff,
 admin and preview URLs, error pages, bots, crawlers and link-preview
-fetchers. The event loop only checks headers and appends to the buffer; the
-User-Agent is classified and the visitor hashed by the flush, in its thread.
+fetchers. The doors only check what needs the request (method, path, the
+refusing headers) and append the raw values to the buffer: no parsing, no
+address normalising. The flush, in its thread, reads the client's address,
+classifies the User-Agent and hashes the visitor (`buffer.record`).
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import time
 
 from django.conf import settings
-from django.utils import timezone
 
-from ratusz.lib.client_ip import client_ip
 from ratusz.lib.source_links import CODES, PARAM
 
 from .buffer import Seen, buffer
@@ -32,6 +32,21 @@ from .buffer import Seen, buffer
 SOURCE_SCOPE_KEY = "ratusz.insights.source"
 EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/dokumenty/")
 COUNTED_CACHE_STATUSES = frozenset({"HIT", "STALE"})
+# A view with one of these headers may be refused (`refusing_header`).
+PRIVACY_HEADERS = ("dnt", "sec-gpc")
+PURPOSE_HEADERS = ("sec-purpose", "purpose", "x-moz")
+REFUSING_HEADERS = PRIVACY_HEADERS + PURPOSE_HEADERS
+_REFUSING_RAW = frozenset(name.encode() for name in REFUSING_HEADERS)
+
+
+def refusing_header(name: str, value: str) -> bool:
+    """True when this (lower-case) header says the view must not be counted."""
+    if name in PRIVACY_HEADERS:
+        return value.strip() == "1"
+    if name in PURPOSE_HEADERS:
+        value = value.lower()
+        return "prefetch" in value or "prerender" in value
+    return False
 
 
 def refused(method: str, path: str, header) -> bool:
@@ -41,37 +56,49 @@ def refused(method: str, path: str, header) -> bool:
     """
     if method != "GET" or path.startswith(EXCLUDED_PREFIXES):
         return True
-    if header("dnt").strip() == "1" or header("sec-gpc").strip() == "1":
-        return True
-    purpose = (header("sec-purpose") + header("purpose") + header("x-moz")).lower()
-    return "prefetch" in purpose or "prerender" in purpose
+    return any(refusing_header(name, header(name)) for name in REFUSING_HEADERS)
 
 
 def count_cached_view(*, scope, key, status, page_id) -> None:
-    """`pagecache` hit hook: count a view the front answered (HIT, STALE)."""
+    """`pagecache` hit hook: count a view the front answered (HIT, STALE).
+
+    It runs in the event loop for every cached answer, so it only keeps
+    references to the header bytes already in the scope.
+    """
     if status not in COUNTED_CACHE_STATUSES or page_id is None:
         return
     if not settings.INSIGHTS_COUNTING:
         return
-    headers = {}
-    for name, value in scope["headers"]:
-        headers[name.decode("latin-1")] = value.decode("latin-1")
-    if refused(scope["method"], scope["path"], lambda n: headers.get(n, "")):
+    path = scope["path"]
+    if scope["method"] != "GET" or path.startswith(EXCLUDED_PREFIXES):
         return
-    client = scope.get("client") or ("", 0)
-    meta = {"REMOTE_ADDR": client[0]}
-    if "x-forwarded-for" in headers:
-        meta["HTTP_X_FORWARDED_FOR"] = headers["x-forwarded-for"]
+    host = referrer = forwarded = user_agent = b""
+    for name, value in scope["headers"]:
+        if name == b"user-agent":
+            user_agent = value
+        elif name == b"host":
+            host = value
+        elif name == b"referer":
+            referrer = value
+        elif name == b"x-forwarded-for":
+            # Repeated headers are one list, as Django joins them.
+            forwarded = forwarded + b"," + value if forwarded else value
+        elif name in _REFUSING_RAW and refusing_header(
+            name.decode("latin-1"), value.decode("latin-1")
+        ):
+            return
+    client = scope.get("client")
     buffer.add(
         Seen(
-            at=timezone.now(),
-            host=headers.get("host", ""),
-            path=scope["path"],
-            page_id=page_id,
-            source=scope.get(SOURCE_SCOPE_KEY),
-            referrer=headers.get("referer", ""),
-            ip=client_ip(SimpleNamespace(META=meta)),
-            user_agent=headers.get("user-agent", ""),
+            time.time(),
+            host,
+            path,
+            page_id,
+            scope.get(SOURCE_SCOPE_KEY),
+            referrer,
+            client[0] if client else "",
+            forwarded,
+            user_agent,
         )
     )
 
@@ -93,32 +120,9 @@ class CountingMiddleware:
             return response
         missed = _missed_search(request, response)
         if missed and self._allowed(request):
-            buffer.add(
-                Seen(
-                    at=timezone.now(),
-                    host=request.get_host(),
-                    path=request.path,
-                    page_id=None,
-                    source=None,
-                    referrer="",
-                    ip="",
-                    user_agent=request.headers.get("user-agent", ""),
-                    missed_search=missed,
-                )
-            )
+            buffer.add(_seen(request, page_id=None, missed_search=missed))
         elif self._counts(request, response):
-            buffer.add(
-                Seen(
-                    at=timezone.now(),
-                    host=request.get_host(),
-                    path=request.path,
-                    page_id=request.insights_page_id,
-                    source=_source_param(request),
-                    referrer=request.headers.get("referer", ""),
-                    ip=client_ip(request),
-                    user_agent=request.headers.get("user-agent", ""),
-                )
-            )
+            buffer.add(_seen(request, page_id=request.insights_page_id))
         return response
 
     @staticmethod
@@ -138,6 +142,30 @@ class CountingMiddleware:
         return not refused(
             request.method, request.path, lambda n: request.headers.get(n, "")
         )
+
+
+def _seen(request, *, page_id, missed_search="") -> Seen:
+    meta = request.META
+    if missed_search:
+        # A search is no page view: no source, no visitor.
+        source, referrer, remote, forwarded = None, "", "", ""
+    else:
+        source = _source_param(request)
+        referrer = meta.get("HTTP_REFERER", "")
+        remote = meta.get("REMOTE_ADDR", "") or ""
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    return Seen(
+        time.time(),
+        request.get_host(),
+        request.path,
+        page_id,
+        source,
+        referrer,
+        remote,
+        forwarded,
+        meta.get("HTTP_USER_AGENT", ""),
+        missed_search,
+    )
 
 
 def _missed_search(request, response) -> str:

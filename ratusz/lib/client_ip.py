@@ -62,7 +62,15 @@ def _is_trusted(address: Address | None, networks: tuple[Network, ...]) -> bool:
 
 
 def client_ip(request) -> str:
-    """Return the client's IP address as text ("" when unknown).
+    """Return the client's IP address as text ("" when unknown)."""
+    return client_ip_from(
+        request.META.get("REMOTE_ADDR", "") or "",
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+    )
+
+
+def client_ip_from(remote: str, forwarded: str) -> str:
+    """The client's address from REMOTE_ADDR and X-Forwarded-For, as text.
 
     1. REMOTE_ADDR not a trusted proxy (or none configured): REMOTE_ADDR.
     2. Otherwise walk X-Forwarded-For from the right, skipping trusted
@@ -70,12 +78,10 @@ def client_ip(request) -> str:
     3. An entry that is no address ends the walk: what stands left of it was
        not written by a proxy we trust, so the last trusted hop is returned.
     """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
     networks = trusted_proxies()
     address = _parse(remote)
     if not networks or not _is_trusted(address, networks):
         return str(address) if address is not None else remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     nearest: Address = address  # type: ignore[assignment]
     for entry in reversed(forwarded.split(",")):
         if not entry.strip():

@@ -86,13 +86,14 @@ class PrivacyTestCase(CountingMixin, BaseTestCase):
 
 def seen(host="localhost", ua=DESKTOP):
     return Seen(
-        at=timezone.now(),
+        at=time.time(),
         host=host,
         path="/",
         page_id=None,
         source=None,
         referrer="",
-        ip=IP,
+        remote_addr=IP,
+        forwarded="",
         user_agent=ua,
     )
 

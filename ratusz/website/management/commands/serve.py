@@ -104,7 +104,9 @@ class Command(BaseCommand):
     def _web_command(self, host, port, workers, no_media):
         command = [
             sys.executable, "-m", "granian",
-            "--interface", "asginl",
+            # With the lifespan: a worker's clean stop runs the apps'
+            # shutdown work (insights writes the views it holds).
+            "--interface", "asgi",
             "--host", host,
             "--port", str(port),
             "--workers", str(workers),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -49,6 +50,15 @@ class TcpDevice:
                 return
             self.connections += 1
             connection.close()
+
+    def connections_after(self, expected: int, timeout: float = 10.0) -> int:
+        """`connections` once `expected` have been accepted (or the timeout):
+        the kernel completes a connect before this thread accepts and counts
+        it, which on a loaded machine can be a while."""
+        deadline = time.monotonic() + timeout
+        while self.connections < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.connections
 
     def down(self) -> None:
         listener, self._socket = self._socket, None

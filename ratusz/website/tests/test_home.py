@@ -113,5 +113,6 @@ class HomePageTestCase(BaseTestCase):
 
 # Wagtail routing (5); public(), urgent, featured and latest with their villages,
 # news index (7); layout: gmina, statement, feed links, menu, footer links (4+);
-# Wagtail's site root paths read twice from the shared cache table (2).
-HOME_QUERIES = 18
+# Wagtail's site root paths read twice from the shared cache table (2); whether
+# the gmina shows public statistics, for the footer's link (1, insights).
+HOME_QUERIES = 19

@@ -23,8 +23,9 @@ from ratusz.website.models import ArticlePage, CustomImage
 # public(), archive, gmina, count, page, villages, renditions (7); form
 # choices: categories, villages, tags (3); layout: gmina, statement, news index,
 # menu, footer links (5); Wagtail's site root paths read twice from the shared
-# cache table (2). None of them grows with the number of articles.
-LISTING_QUERIES = 23
+# cache table (2); whether the gmina shows public statistics, for the footer's
+# link (1, insights). None of them grows with the number of articles.
+LISTING_QUERIES = 24
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ratusz-test-media-")
 
 

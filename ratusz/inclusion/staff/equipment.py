@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +14,10 @@ from .. import equipment as register
 from ..access import get_register_gmina
 from ..access_log import AccessLog, record
 from ..equipment import Equipment
-from .exports import FORMATS, spreadsheet
+from .exports import spreadsheet
 from .forms import EquipmentFilter, EquipmentForm, StatusForm
+from .listing import logged_list
 
-PER_PAGE = 50
 Action = AccessLog.Action
 
 
@@ -44,19 +43,14 @@ def equipment_list(request, gmina_id):
             "programme", "household", "household__village"
         )
     )
-    fmt = request.GET.get("format")
-    query = request.GET.urlencode()
-    if fmt in FORMATS:
-        record(gmina, request.user, Action.EXPORT, f"sprzęt ({fmt}) {query}")
-        return _export(items, fmt)
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("p"))
-    record(gmina, request.user, Action.LIST, f"sprzęt {query}".strip())
-    filters = request.GET.copy()
-    filters.pop("p", None)
-    return render(
+    return logged_list(
         request,
-        "inclusion/admin/equipment_list.html",
-        {"gmina": gmina, "form": form, "page": page, "query": filters.urlencode()},
+        gmina,
+        items,
+        form=form,
+        noun="sprzęt",
+        template="inclusion/admin/equipment_list.html",
+        export=_export,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,10 +10,10 @@ from wagtail.admin import messages
 from ..access import get_register_gmina
 from ..access_log import AccessLog, record
 from ..households import Household
-from .exports import FORMATS, spreadsheet
+from .exports import spreadsheet
 from .forms import HouseholdFilter, HouseholdForm
+from .listing import logged_list
 
-PER_PAGE = 50
 Action = AccessLog.Action
 
 
@@ -36,19 +35,14 @@ def household_list(request, gmina_id):
     households = form.filter(
         Household.objects.filter(gmina=gmina).select_related("programme", "village")
     )
-    fmt = request.GET.get("format")
-    query = request.GET.urlencode()
-    if fmt in FORMATS:
-        record(gmina, request.user, Action.EXPORT, f"gospodarstwa ({fmt}) {query}")
-        return _export(households, fmt)
-    page = Paginator(households, PER_PAGE).get_page(request.GET.get("p"))
-    record(gmina, request.user, Action.LIST, f"gospodarstwa {query}".strip())
-    filters = request.GET.copy()
-    filters.pop("p", None)
-    return render(
+    return logged_list(
         request,
-        "inclusion/admin/households.html",
-        {"gmina": gmina, "form": form, "page": page, "query": filters.urlencode()},
+        gmina,
+        households,
+        form=form,
+        noun="gospodarstwa",
+        template="inclusion/admin/households.html",
+        export=_export,
     )
 
 

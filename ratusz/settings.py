@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "ratusz.messenger",
     "ratusz.insights",
     "ratusz.inclusion",
+    "ratusz.operations",
     "ratusz.integrations.email",
     "ratusz.integrations.webpush",
     "ratusz.integrations.sms",
@@ -664,6 +665,21 @@ WEBPUSH_ALLOWED_HOSTS = envlist(
     "fcm.googleapis.com,updates.push.services.mozilla.com,"
     "*.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
 )
+
+# Operations (ratusz/operations): `/health/`, `manage.py health` and the
+# administrator's alert e-mails. The checks fail (and alert) when the worker's
+# heartbeat is older than OPS_WORKER_STALE_SECONDS, a task waited in the queue
+# longer than OPS_QUEUE_LAG_SECONDS, a due delivery waits longer than
+# OPS_DELIVERY_DELAY_SECONDS or OPS_FAILED_PER_HOUR deliveries failed in an hour.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+OPS_ALERT_EMAILS = envlist("OPS_ALERT_EMAILS", "")
+OPS_WORKER_STALE_SECONDS = envint("OPS_WORKER_STALE_SECONDS", "180")
+OPS_QUEUE_LAG_SECONDS = envint("OPS_QUEUE_LAG_SECONDS", "120")
+OPS_DELIVERY_DELAY_SECONDS = envint("OPS_DELIVERY_DELAY_SECONDS", "900")
+OPS_FAILED_PER_HOUR = envint("OPS_FAILED_PER_HOUR", "20")
+# How often each web process checks (the worker cannot report its own
+# death); 0 turns the watchdog off, as in the test suite.
+OPS_WATCH_SECONDS = envint("OPS_WATCH_SECONDS", "0" if TESTING else "60")
 
 # E-mail. With no EMAIL_HOST (the embedded set-up of `make run`) outgoing
 # mail is not sent: every message is kept as a file in EMAIL_FOLDER, listed in

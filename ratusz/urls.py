@@ -16,6 +16,7 @@ from ratusz.integrations.sms import urls as sms_urls
 from ratusz.integrations.webpush import urls as webpush_urls
 from ratusz.messenger import urls as messenger_urls
 from ratusz.messenger.staff import urls as messenger_staff_urls
+from ratusz.operations import urls as operations_urls
 from ratusz.website import urls as website_urls
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include(webpush_urls)),
     path("sms/", include(sms_urls)),
     path("", include(gminas_urls)),
+    path("", include(operations_urls)),
     path(
         "integracje/facebook/messenger/",
         facebook_webhook.webhook,

@@ -1,50 +1,22 @@
 #!/bin/sh
-# Nightly backup of one Ratusz installation: database, media files, secrets.
-# Run by ratusz-backup.service (as root, with the installation's environment
-# file); copy BACKUP_DIR off the server as well (rsync, restic, borg).
+# Nightly backup of one Ratusz installation: `manage.py backup` writes the
+# database (SQLite's online backup or pg_dump), media, private files and the
+# secrets into one archive, readable by its owner only. Run by
+# ratusz-backup.service with the installation's environment file; copy
+# BACKUP_DIR off the server as well (rsync, restic, borg).
 #
-# Restore: PostgreSQL — pg_restore --clean --if-exists --no-owner -d ratusz
-# ratusz.dump; SQLite — stop both units and copy ratusz.sqlite3 back; media —
-# tar -xzf media.tar.gz -C "$RATUSZ_VAR_DIR"; secrets — ratusz.env and .secret_key.
+# Restore onto an empty installation (same database engine):
+#   manage.py restore /var/backups/ratusz/ratusz-YYYY-MM-DD.tar.gz
+# It refuses a non-empty database unless --force, and checks every table's
+# row count against the archive.
 set -eu
 
-VAR_DIR=${RATUSZ_VAR_DIR:-/var/lib/ratusz}
-MEDIA=${MEDIA_ROOT:-$VAR_DIR/media}
-ENV_FILE=${RATUSZ_ENV_FILE:-/etc/ratusz/ratusz.env}
-DEST=${BACKUP_DIR:-/var/backups/ratusz}/$(date +%Y-%m-%d)
+APP=${RATUSZ_APP_DIR:-/srv/ratusz}
+DEST=${BACKUP_DIR:-/var/backups/ratusz}
 KEEP_DAYS=${BACKUP_KEEP_DAYS:-14}
 umask 077
 mkdir -p "$DEST"
 
-case "${DATABASE_URL:-}" in
-postgres://* | postgresql://*)
-    # Custom format: compressed, restorable table by table with pg_restore.
-    pg_dump --format=custom --no-owner --dbname="$DATABASE_URL" \
-        --file="$DEST/ratusz.dump"
-    ;;
-"")
-    # SQLite's online backup API: a consistent copy while the site runs
-    # (the same as: sqlite3 ratusz.sqlite3 ".backup '$DEST/ratusz.sqlite3'").
-    python3 - "$VAR_DIR/ratusz.sqlite3" "$DEST/ratusz.sqlite3" <<'EOF'
-import sqlite3
-import sys
+"$APP/.venv/bin/python" "$APP/manage.py" backup "$DEST/ratusz-$(date +%Y-%m-%d).tar.gz"
 
-source, target = (sqlite3.connect(path) for path in sys.argv[1:3])
-with target:
-    source.backup(target)
-EOF
-    ;;
-*)
-    echo "Unsupported DATABASE_URL scheme" >&2
-    exit 1
-    ;;
-esac
-
-tar -C "$(dirname "$MEDIA")" -czf "$DEST/media.tar.gz" "$(basename "$MEDIA")"
-cp "$ENV_FILE" "$DEST/"
-# Without SECRET_KEY in the environment, the key lives in the var folder.
-if [ -f "$VAR_DIR/.secret_key" ]; then cp "$VAR_DIR/.secret_key" "$DEST/"; fi
-
-find "$(dirname "$DEST")" -mindepth 1 -maxdepth 1 -type d -mtime +"$KEEP_DAYS" \
-    -exec rm -rf {} +
-echo "Backup written to $DEST"
+find "$DEST" -maxdepth 1 -name 'ratusz-*.tar.gz' -mtime +"$KEEP_DAYS" -delete

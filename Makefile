@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve smoke test test-sqlite test-postgres lint format bench bench-outbox bench-messenger bench-insights messages clean
+.PHONY: run serve smoke audit test test-sqlite test-postgres lint format bench bench-outbox bench-messenger bench-insights messages clean
 
 $(VENV)/bin/activate:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -74,6 +74,11 @@ bench-messenger: $(VENV)/.installed-dev
 bench-insights: $(VENV)/.installed-dev
 	@WITH_BENCH=1 scripts/ensure-services.sh
 	$(PY) bench/insights.py
+
+# The pinned requirements against PyPI's vulnerability database (pip-audit in
+# its own .venv-audit); exit 2 and "NOT CHECKED" when it cannot be asked.
+audit:
+	@scripts/audit.sh
 
 messages: $(VENV)/.installed-dev
 	cd ratusz && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -439,7 +439,13 @@ INSIGHTS_ROLLUP_MONTHS = envint("INSIGHTS_ROLLUP_MONTHS", "25")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (each
+# request moves the end; residents have no session, so nothing is written for
+# them). A password change ends the other sessions (Django's session hash).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Password reset links are valid for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -531,12 +537,28 @@ DJANGO_ADMIN_ENABLED = envbool("DJANGO_ADMIN_ENABLED", "1" if TESTING else "0")
 # password-reset tokens) in what it writes: ratusz/lib/logredact.py. Django's
 # own loggers are routed here too, so its default handlers (which would print
 # the paths unfiltered) are replaced.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_tokens": {"()": "ratusz.lib.logredact.RedactTokens"}},
+    "formatters": {
+        # LOG_FORMAT=json: one JSON object a line (UTC time, level, logger,
+        # message, exception) for a log collector; plain messages otherwise.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

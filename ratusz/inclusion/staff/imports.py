@@ -55,7 +55,7 @@ def _import_sheet(request, gmina_id):
             Action.VIEW,
             f"import z arkusza – sprawdzenie (program #{programme.pk})",
         )
-        if result.ok:
+        if result.ok and result.items:
             token = secrets.token_urlsafe(16)
             request.session[SESSION_KEY] = {
                 "token": token,

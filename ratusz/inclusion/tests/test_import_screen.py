@@ -3,7 +3,9 @@ kept only between the two; the template downloads."""
 
 import csv
 import io
+import os
 import tempfile
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -29,10 +31,7 @@ from ratusz.inclusion.tests.factory import (
 )
 from ratusz.test import BaseTestCase, make_village
 
-PRIVATE = tempfile.mkdtemp(prefix="ratusz-inclusion-import-")
 
-
-@override_settings(PRIVATE_FILES_DIR=PRIVATE)
 class ImportScreenTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -45,6 +44,13 @@ class ImportScreenTests(BaseTestCase):
         make_village(cls.gmina, "Zawada Górna")
 
     def setUp(self):
+        # Each test its own private storage: what one leaves waiting is seen.
+        folder = tempfile.TemporaryDirectory(prefix="ratusz-inclusion-import-")
+        self.addCleanup(folder.cleanup)
+        storage = override_settings(PRIVATE_FILES_DIR=folder.name)
+        storage.enable()
+        self.addCleanup(storage.disable)
+        self.private = Path(folder.name)
         self.url = reverse("inclusion-import", args=[self.gmina.pk])
         self.confirm_url = reverse("inclusion-import-confirm", args=[self.gmina.pk])
 
@@ -58,7 +64,7 @@ class ImportScreenTests(BaseTestCase):
         )
 
     def kept_files(self):
-        folder = Path(PRIVATE) / importing.UPLOADS
+        folder = self.private / importing.UPLOADS
         return sorted(folder.iterdir()) if folder.exists() else []
 
     def clean_sheet(self):
@@ -231,3 +237,20 @@ class ImportScreenTests(BaseTestCase):
         for name in ["inclusion-households", "inclusion-equipment-list"]:
             response = self.client.get(reverse(name, args=[self.gmina.pk]))
             self.assertContains(response, f'href="{self.url}"', count=2)
+
+    def test_a_sheet_with_nothing_new_offers_no_import(self):
+        make_item(self.gmina, self.programme, "EI/003")
+        self.client.force_login(self.cora)
+        response = self.upload(sheet_csv([sheet_row("EI/003")]))
+        self.assertContains(response, "nic nowego do zaimportowania")
+        self.assertContains(response, "wiersz 2 (EI/003)")
+        self.assertNotIn(SESSION_KEY, self.client.session)
+
+    def test_sheets_never_imported_are_dropped_after_a_day(self):
+        old = importing.keep_upload(b"nr_inwentarzowy\n", "csv")
+        two_days_ago = time.time() - 2 * 24 * 3600
+        os.utime(self.private / old, (two_days_ago, two_days_ago))
+        fresh = importing.keep_upload(b"nr_inwentarzowy\n", "csv")
+        self.assertEqual(self.kept_files(), [self.private / fresh])
+        self.assertEqual(importing.read_upload(fresh), b"nr_inwentarzowy\n")
+        self.assertIsNone(importing.read_upload(old))

@@ -209,6 +209,9 @@ class Protocol(models.Model):
         blank=True,
         related_name="+",
     )
+    # Where the protocol came from when not drawn up on the screens
+    # ("zaimportowano z arkusza"); shown with it.
+    note = models.CharField("uwaga", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "protokół przekazania"
@@ -327,12 +330,14 @@ def change_status(
 
 
 def register_item(**fields) -> Equipment:
-    """Add an item to the register (in stock) with its first event."""
+    """Add an item to the register (in stock) with its first event (its
+    note "wpis do rejestru" unless `note` says otherwise)."""
     by = fields.pop("by", None)
+    note = fields.pop("note", "") or _("wpis do rejestru")
     with transaction.atomic():
         item = Equipment.objects.create(**fields)
         EquipmentEvent.objects.create(
-            equipment=item, by=by, to_status=item.status, note=_("wpis do rejestru")
+            equipment=item, by=by, to_status=item.status, note=note
         )
     return item
 
@@ -344,7 +349,9 @@ def next_protocol_number(gmina: Gmina, year: int) -> str:
 
 
 @transaction.atomic
-def create_protocol(household, items, *, handed_on: date, by=None) -> Protocol:
+def create_protocol(
+    household, items, *, handed_on: date, by=None, note: str = ""
+) -> Protocol:
     """A protocol handing `items` to `household` under its programme's form.
 
     Every item must be the gmina's, of the household's programme and
@@ -380,14 +387,16 @@ def create_protocol(household, items, *, handed_on: date, by=None) -> Protocol:
         kind=programme.handover,
         handed_on=handed_on,
         created_by=by,
+        note=note,
     )
     protocol.items.set(items)
     return protocol
 
 
 @transaction.atomic
-def hand_over(protocol: Protocol, *, by=None) -> None:
-    """Mark the protocol's items as lent or given (once)."""
+def hand_over(protocol: Protocol, *, by=None, note: str = "") -> None:
+    """Mark the protocol's items as lent or given (once); each event's note
+    names the protocol, then `note` if given."""
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
     if protocol.handed_over_at is not None:
         raise ValidationError(_("Ten protokół jest już zrealizowany."))
@@ -397,7 +406,14 @@ def hand_over(protocol: Protocol, *, by=None) -> None:
             protocol.kind,
             by=by,
             protocol=protocol,
-            note=_("protokół %(number)s") % {"number": protocol.number},
+            note=" – ".join(
+                part
+                for part in [
+                    _("protokół %(number)s") % {"number": protocol.number},
+                    note,
+                ]
+                if part
+            ),
         )
     protocol.handed_over_at = timezone.now()
     protocol.save(update_fields=["handed_over_at"])

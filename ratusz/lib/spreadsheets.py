@@ -3,7 +3,8 @@
 A cell that starts with = + - @, a tab or a carriage return is a formula to
 Excel and LibreOffice: a page title "=HYPERLINK(…)" in an exported report
 would run when an official opens the file. Such text gets a leading
-apostrophe, which spreadsheets show as plain text.
+apostrophe, which spreadsheets show as plain text; `unescape_formula` takes
+it off again when a file of ours is imported back.
 
 Every Wagtail export (reports, site history, page history, listings) goes
 through SpreadsheetExportMixin.preprocess_field_value; `protect_wagtail_exports`
@@ -23,6 +24,17 @@ def escape_formula(value):
     """Return `value` with a leading ' if a spreadsheet would run it."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def unescape_formula(value):
+    """Undo `escape_formula` on a cell read back (an export re-imported)."""
+    if (
+        isinstance(value, str)
+        and value[:1] == "'"
+        and value[1:].startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
     return value
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from ratusz.gminas.forms import order_polish
 from ratusz.gminas.models import Village
 
+from .. import importing
 from ..checks import Inspection
 from ..equipment import AVAILABLE, Equipment, Status
 from ..households import Household
@@ -265,3 +268,43 @@ class EquipmentFilter(forms.Form):
         if data["programme"]:
             items = items.filter(programme=data["programme"])
         return items
+
+
+class ImportForm(forms.Form):
+    """A register spreadsheet to check (and then import) into a programme."""
+
+    EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}
+
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Program"), queryset=Programme.objects.none()
+    )
+    sheet = forms.FileField(
+        label=gettext_lazy("Arkusz (CSV lub XLSX, do 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, gmina, **kwargs):
+        super().__init__(*args, **kwargs)
+        programmes = Programme.objects.filter(gmina=gmina).order_by("name")
+        self.fields["programme"].queryset = programmes
+        if len(programmes) == 1:
+            self.fields["programme"].initial = programmes[0].pk
+
+    def clean_sheet(self) -> tuple[bytes, str]:
+        """The file's bytes and format ("csv", "xlsx"), by name and content."""
+        upload = self.cleaned_data["sheet"]
+        limit = importing.MAX_BYTES
+        if getattr(upload, "too_big", False) or upload.size > limit:
+            raise forms.ValidationError(
+                _("Arkusz może mieć najwyżej %(mb)d MB.") % {"mb": limit // 2**20}
+            )
+        fmt = self.EXTENSIONS.get(PurePath(upload.name).suffix.lower())
+        data = upload.read()
+        found = importing.detect_format(data)
+        if fmt is None or found != fmt:
+            if found == "xls":
+                raise forms.ValidationError(
+                    _("Zapisz arkusz jako XLSX (Excel 2007 lub nowszy) albo CSV.")
+                )
+            raise forms.ValidationError(_("Wczytaj plik CSV albo XLSX."))
+        return data, fmt

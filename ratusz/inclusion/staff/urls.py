@@ -4,7 +4,7 @@ in the URL, so another gmina's id is a 404."""
 
 from django.urls import path
 
-from . import checks, equipment, households, log, programmes, protocols
+from . import checks, equipment, households, imports, log, programmes, protocols
 
 _G = "gmina/<int:gmina_id>/"
 
@@ -85,6 +85,15 @@ urlpatterns = [
         f"{_G}protokoly/<int:pk>/skan/",
         protocols.protocol_scan,
         name="inclusion-protocol-scan",
+    ),
+    path(f"{_G}import/", imports.import_sheet, name="inclusion-import"),
+    path(
+        f"{_G}import/importuj/",
+        imports.import_confirm,
+        name="inclusion-import-confirm",
+    ),
+    path(
+        f"{_G}import/wzor/", imports.import_template, name="inclusion-import-template"
     ),
     path(f"{_G}rejestr-dostepu/", log.access_log, name="inclusion-access-log"),
     path(f"{_G}kontrole/", checks.check_lists, name="inclusion-checks"),

@@ -1,8 +1,13 @@
 """Test objects of the e-Inclusion register and the free network."""
 
+import csv
+import io
 from datetime import date
 
+from openpyxl import Workbook
+
 from ratusz.inclusion import equipment as register
+from ratusz.inclusion import importing
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
 from ratusz.inclusion.network import AccessPoint
@@ -51,3 +56,37 @@ def make_access_point(gmina, name: str = "Rynek", **fields) -> AccessPoint:
 
 def make_wifi_programme(gmina, name: str = "WiFi4EU") -> Programme:
     return make_programme(gmina, name, template=Programme.Template.WIFI4EU)
+
+
+def sheet_row(inventory="EI/101", serial=None, kind="laptop", **cells) -> list:
+    """A register row in the import template's column order."""
+    cells.update(
+        nr_inwentarzowy=inventory,
+        numer_seryjny=f"SN-{inventory}" if serial is None else serial,
+        rodzaj=kind,
+    )
+    return [cells.get(column, "") for column in importing.COLUMNS]
+
+
+def handed(surname="Kowalska", first_name="Anna", address="ul. Polna 1", **cells):
+    """The cells of an item handed to a household (on 04.05.2013 by default)."""
+    cells.setdefault("data_przekazania", "04.05.2013")
+    return {"nazwisko": surname, "imie": first_name, "adres": address, **cells}
+
+
+def sheet_csv(rows, *, header=None, delimiter=";", encoding="utf-8-sig") -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(importing.COLUMNS if header is None else header)
+    writer.writerows(rows)
+    return text.getvalue().encode(encoding)
+
+
+def sheet_xlsx(rows, *, header=None) -> bytes:
+    book = Workbook()
+    book.active.append(importing.COLUMNS if header is None else header)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

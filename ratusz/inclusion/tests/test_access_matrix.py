@@ -118,6 +118,11 @@ VIEWS = {
         KEEPERS,
     ),
     "checks": (lambda t: reverse("inclusion-checks", args=[t.gmina.pk]), KEEPERS),
+    "import": (lambda t: reverse("inclusion-import", args=[t.gmina.pk]), KEEPERS),
+    "import-template": (
+        lambda t: reverse("inclusion-import-template", args=[t.gmina.pk]),
+        KEEPERS,
+    ),
     "inspection-add": (
         lambda t: reverse(
             "inclusion-inspection-add", args=[t.gmina.pk, t.household.pk]

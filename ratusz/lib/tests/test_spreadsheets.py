@@ -6,7 +6,11 @@ import io
 from django.test import SimpleTestCase
 from openpyxl import load_workbook
 
-from ratusz.lib.spreadsheets import FormulaSafeExportMixin, escape_formula
+from ratusz.lib.spreadsheets import (
+    FormulaSafeExportMixin,
+    escape_formula,
+    unescape_formula,
+)
 from ratusz.test import BaseTestCase, make_article
 
 PAYLOADS = [
@@ -28,6 +32,13 @@ class EscapeFormulaTestCase(SimpleTestCase):
     def test_it_leaves_other_values_alone(self):
         for value in ("Remont drogi", "", "a=b", -5, 3.5, None, "'=już"):
             self.assertEqual(escape_formula(value), value)
+
+    def test_an_escaped_cell_reads_back_as_it_was(self):
+        for payload in PAYLOADS:
+            with self.subTest(payload=payload):
+                self.assertEqual(unescape_formula(escape_formula(payload)), payload)
+        for value in ("'cytat", "'", "Remont", "", None, 5):
+            self.assertEqual(unescape_formula(value), value)
 
     def test_the_mixin_and_the_global_guard_escape_once(self):
         from wagtail.admin.views.mixins import SpreadsheetExportMixin

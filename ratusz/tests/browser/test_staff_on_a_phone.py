@@ -136,6 +136,7 @@ EXCLUDED = {
             "inclusion-access-log",
             "inclusion-checks",
             "inclusion-inspection-add",
+            "inclusion-import",
         ],
         "walked by ratusz/inclusion/tests/browser/test_register_screens.py",
     ),
@@ -144,6 +145,12 @@ EXCLUDED = {
     "inclusion-protocol-scan": "the signed scan's download (POST: upload, redirects)",
     "inclusion-equipment-status": "POST-only; redirects back to the walked item",
     "inclusion-protocol-hand-over": "POST-only; redirects back to the walked protocol",
+    "inclusion-import-confirm": (
+        "POST-only; imports the checked sheet, then redirects to the walked "
+        "equipment list (or shows the walked import screen with its errors: "
+        "inclusion/tests/browser/test_import_screen.py)"
+    ),
+    "inclusion-import-template": "CSV/XLSX download of the import template",
 }
 
 

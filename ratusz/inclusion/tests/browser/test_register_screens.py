@@ -52,6 +52,7 @@ SCREENS = {
     "inclusion-access-log": (),
     "inclusion-checks": (),
     "inclusion-inspection-add": ("household",),
+    "inclusion-import": (),
 }
 
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -88,9 +87,8 @@ def _say_sent(request, added: int, sent: dict) -> None:
         for channel, count in sent.items()
         if count
     ]
-    text = ngettext("Dodano %(n)d oświadczenie.", "Dodano %(n)d oświadczeń.", added) % {
-        "n": added
-    }
+    # "Dodano oświadczeń: 3." reads right for any number, without plural forms.
+    text = _("Dodano oświadczeń: %(n)d.") % {"n": added}
     if parts:
         text += " " + _("Przypomnienia: %(parts)s.") % {"parts": ", ".join(parts)}
     else:

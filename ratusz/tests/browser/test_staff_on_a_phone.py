@@ -136,6 +136,10 @@ EXCLUDED = {
             "inclusion-access-log",
             "inclusion-checks",
             "inclusion-inspection-add",
+            "inclusion-statements",
+            "inclusion-statement-campaign",
+            "inclusion-statement-followup",
+            "inclusion-statement-record",
         ],
         "walked by ratusz/inclusion/tests/browser/test_register_screens.py",
     ),
@@ -144,6 +148,10 @@ EXCLUDED = {
     "inclusion-protocol-scan": "the signed scan's download (POST: upload, redirects)",
     "inclusion-equipment-status": "POST-only; redirects back to the walked item",
     "inclusion-protocol-hand-over": "POST-only; redirects back to the walked protocol",
+    "inclusion-statement-letters": "the reminder letters, a PDF download",
+    "inclusion-statement-followup-letters": "the follow-up letters, a PDF download",
+    "inclusion-statement-start": "POST-only; redirects to the walked campaign",
+    "inclusion-statement-remind": "POST-only; redirects back to the walked campaign",
 }
 
 

@@ -116,9 +116,10 @@ def send_reminders(campaign: StatementCampaign, *, by, today: date) -> dict:
         return sent
     sms = sms_connected(campaign.gmina)
     waiting = (
-        Statement.objects.select_for_update()
+        # Lock the statements alone, not the households and gmina joined in.
+        Statement.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, reminded_at__isnull=True, submitted_on__isnull=True)
-        .select_related("household__gmina", "campaign__programme")
+        .select_related("household__gmina", "campaign__programme", "campaign__gmina")
         .order_by("pk")
     )
     now = timezone.now()

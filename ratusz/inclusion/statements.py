@@ -110,11 +110,11 @@ class StatementQuerySet(models.QuerySet):
                 When(
                     submitted_on__isnull=False,
                     submitted_on__lte=models.F("campaign__window_end"),
-                    then=Value(S.SUBMITTED),
+                    then=Value(S.SUBMITTED.value),
                 ),
-                When(submitted_on__isnull=False, then=Value(S.LATE)),
-                When(campaign__window_end__lt=today, then=Value(S.MISSING)),
-                default=Value(S.AWAITING),
+                When(submitted_on__isnull=False, then=Value(S.LATE.value)),
+                When(campaign__window_end__lt=today, then=Value(S.MISSING.value)),
+                default=Value(S.AWAITING.value),
                 output_field=models.CharField(),
             )
         )

@@ -160,7 +160,7 @@ def test_a_statement_is_recorded_from_the_campaign(register, page):
     ).first.click()
     expect(page.get_by_role("heading", name="Kampania oświadczeń")).to_be_visible()
     page.get_by_label("Szukaj (nazwisko, imię, adres)").fill("Brzęczyszczykiewicz")
-    page.get_by_label("Stan").select_option("awaiting")
+    page.get_by_label("Stan", exact=True).select_option("awaiting")
     page.get_by_role("button", name="Filtruj").click()
     page.get_by_role("link", name="Zapisz oświadczenie").click()
     page.get_by_label("Forma złożenia").select_option("in_person")

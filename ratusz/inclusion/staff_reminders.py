@@ -161,7 +161,6 @@ def compose(delivery: Delivery) -> Envelope | None:
     if user is None:
         return None
     gmina = reminder.gmina
-    today = local_today()
     with translation.override(settings.LANGUAGE_CODE):
         if reminder.kind == StaffReminder.Kind.CHECKS:
             name = "checks"
@@ -174,10 +173,11 @@ def compose(delivery: Delivery) -> Envelope | None:
         else:
             name = "statements"
             campaign = reminder.campaign
+            # Still without a statement when the e-mail goes out.
             awaiting = list(
-                campaign.statements.with_status(today)
-                .filter(status=Statement.Status.AWAITING)
-                .select_related("household__village")
+                campaign.statements.filter(submitted_on__isnull=True).select_related(
+                    "household__village"
+                )
             )
             if not awaiting:
                 return None

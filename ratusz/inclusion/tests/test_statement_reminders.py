@@ -216,7 +216,8 @@ class EmailSendingTests(HouseholdsMixin, BaseTestCase):
         self.assertEqual(message["To"], "ala@example.org")
         self.assertIn("Gmina Zawada", message["From"])
         self.assertEqual(
-            message["Subject"],
+            # A long Polish subject is folded: the parser keeps the fold's space.
+            message["Subject"].strip(),
             "Gmina Zawada: oświadczenie o posiadaniu i wykorzystaniu sprzętu "
             "do 30.06.2026",
         )

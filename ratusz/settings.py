@@ -632,6 +632,12 @@ if NETWORK_MAP_TILE_URL:
         f"{_tiles.scheme}://{_tiles.netloc}"
     )
 
+# e-Inclusion staff reminders (ratusz/inclusion/staff_reminders.py): days
+# before a durability check's due date, and before a statement campaign's
+# window ends, that the gmina's coordinators are told (once).
+INCLUSION_CHECK_REMINDER_DAYS = envint("INCLUSION_CHECK_REMINDER_DAYS", "14")
+INCLUSION_STATEMENT_REMINDER_DAYS = envint("INCLUSION_STATEMENT_REMINDER_DAYS", "7")
+
 # Facebook (Graph API; the Page id and Page access token are per gmina, in the admin)
 FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v26.0")

@@ -18,7 +18,14 @@ class InclusionConfig(AppConfig):
         from ratusz.lib.demo import register_step
         from ratusz.outbox.registry import register_composer
 
-        from . import demo, network_alerts, network_demo, network_page
+        from . import (
+            demo,
+            network_alerts,
+            network_demo,
+            network_page,
+            staff_reminders,
+            statement_reminders,
+        )
         from .network import AccessPoint
         from .network_admin import NetworkPermissionPolicy
 
@@ -26,6 +33,8 @@ class InclusionConfig(AppConfig):
             AccessPoint, NetworkPermissionPolicy(AccessPoint), exact_class=True
         )
         register_composer(network_alerts.ITEM_KIND, network_alerts.compose)
+        register_composer(statement_reminders.ITEM_KIND, statement_reminders.compose)
+        register_composer(staff_reminders.ITEM_KIND, staff_reminders.compose)
         for signal in (post_save, post_delete):
             signal.connect(
                 network_page.on_access_point_change,

@@ -3,11 +3,14 @@
 The founding story's programme, "Przeciwdziałanie wykluczeniu cyfrowemu –
 eInclusion" (POIG 8.3), with a few dozen households, their computer sets
 handed over under protocols, a few later events (a repair, a return, a
-loss) and a year of durability checks (some due soon, some overdue). Its
+loss), a year of durability checks (some due soon, some overdue) and the
+yearly statements: last year's campaign closed (some late, some missing)
+and this year's in progress (reminders sent, some statements in). Its
 durability started two years before the demo's day, so that a newcomer
-sees the countdown running. Idempotent: rows are found by their
-natural keys (programme name, household name and address, inventory
-number), and an item already handed over is left as it is.
+sees the countdown running; its reporting window is set around that day.
+Idempotent: rows are found by their natural keys (programme name,
+household name and address, inventory number), and an item already handed
+over is left as it is.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from ratusz.gminas.models import Village
 
-from . import checks
+from . import checks, statement_reminders, statements
 from . import equipment as register
 from .equipment import Equipment, Status
 from .households import Household
@@ -74,6 +77,7 @@ def load(gmina, *, today: date) -> None:
             _hand_over(household, item, today - timedelta(days=700 + n))
     _later_events(gmina, today)
     _inspections(gmina, programme, today)
+    _statements(programme, today)
     for n in range(HOUSEHOLDS + 1, HOUSEHOLDS + 5):  # spares in the stock
         _item(gmina, programme, n)
 
@@ -115,6 +119,7 @@ def _household(gmina, programme, villages, n: int) -> Household:
         defaults={
             "village": village,
             "phone": f"+48 600 100 {n:03d}" if n % 4 else "",
+            "email": f"gospodarstwo{n}@example.org" if n % 5 == 1 else "",
             "basis": BASES[n % len(BASES)],
             "documents": programme.document_list()[:2] + ["umowa użyczenia"],
             "consent": True,
@@ -182,3 +187,55 @@ def _inspections(gmina, programme, today: date) -> None:
             else checks.Inspection.Result.ISSUES,
             note="" if n % 6 else "klawiatura uszkodzona, zgłoszono do serwisu",
         )
+
+
+STATEMENT_WINDOW = "oświadczenie o posiadaniu i wykorzystaniu sprzętu"
+
+
+def _statements(programme, today: date) -> None:
+    """Last year's campaign, closed, and this year's, open on `today`.
+
+    Which statements are in follows from each household's position, so a
+    second run records nothing new."""
+    if not programme.reporting_windows:
+        start, end = today - timedelta(days=20), today + timedelta(days=10)
+        programme.reporting_windows = f"{start:%d.%m}–{end:%d.%m} {STATEMENT_WINDOW}"
+        programme.save(update_fields=["reporting_windows"])
+    current = None
+    for window in programme.windows():
+        for year in (today.year - 1, today.year):
+            first, last = window.dates(year)
+            if first <= today <= last:
+                current = (window, year, first)
+    if current is None:
+        return
+    window, year, first = current
+    past, _added = statements.create_campaign(programme, window, year - 1)
+    for n, statement in enumerate(past.statements.order_by("pk")):
+        if n % 11 == 4:
+            continue  # missing
+        if n % 11 == 7:
+            submitted_on = past.window_end + timedelta(days=12)  # late
+        else:
+            submitted_on = min(
+                past.window_start + timedelta(days=n % 10), past.window_end
+            )
+        _record(statement, submitted_on, today)
+    campaign, _added = statements.create_campaign(programme, window, year)
+    statement_reminders.send_reminders(campaign, by=None, today=today)
+    days_open = (today - first).days
+    for n, statement in enumerate(campaign.statements.order_by("pk")):
+        if n % 3 == 0 and days_open >= 1:
+            _record(statement, first + timedelta(days=n % days_open), today)
+
+
+def _record(statement, submitted_on: date, today: date) -> None:
+    if statement.submitted_on is not None:
+        return
+    how = statements.Statement.Received
+    statements.record_statement(
+        statement,
+        submitted_on=submitted_on,
+        received_how=how.PAPER if statement.pk % 2 else how.IN_PERSON,
+        today=today,
+    )

@@ -21,10 +21,15 @@ from .households import Household
 # The free network's models, in their own module.
 from .network import AccessPoint, CheckDay, Outage
 
+# The yearly statements and the staff's reminders.
+from .reminders import CheckReminder, StaffReminder
+from .statements import Statement, StatementCampaign
+
 __all__ = [
     "AccessLog",
     "AccessPoint",
     "CheckDay",
+    "CheckReminder",
     "Outage",
     "Equipment",
     "EquipmentEvent",
@@ -32,6 +37,9 @@ __all__ = [
     "Inspection",
     "Programme",
     "Protocol",
+    "StaffReminder",
+    "Statement",
+    "StatementCampaign",
 ]
 
 

@@ -30,6 +30,7 @@ register(
         "inclusion.Household.notes": _PROGRAMME,
         "inclusion.Household.basis_note": _PROGRAMME,
         "inclusion.Inspection.note": _PROGRAMME,
+        "inclusion.Statement.note": _PROGRAMME,
         "inclusion.AccessLog.login": _STAFF,
     }
 )

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from . import network_checks
+from . import network_checks, staff_reminders
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -15,3 +15,10 @@ def check_access_points():
 @db_periodic_task(crontab(minute="40", hour="3"))
 def forget_old_network_history():
     return network_checks.forget_old_history()
+
+
+@db_periodic_task(crontab(minute="20", hour="7"))
+def remind_staff():
+    """E-mail coordinators the checks now due or overdue and the campaigns
+    whose window ends soon (each once)."""
+    return staff_reminders.run()

@@ -16,6 +16,7 @@ from ..checks import Inspection
 from ..equipment import AVAILABLE, Equipment, Status
 from ..households import Household
 from ..models import Programme
+from ..statements import Statement, open_windows
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -308,3 +309,61 @@ class ImportForm(forms.Form):
                 )
             raise forms.ValidationError(_("Wczytaj plik CSV albo XLSX."))
         return data, fmt
+
+
+class CampaignStartForm(forms.Form):
+    """A window (programme, which window, year) not yet started as a campaign."""
+
+    window = forms.ChoiceField(label=gettext_lazy("Okno składania oświadczeń"))
+
+    def __init__(self, *args, gmina, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.windows = {}
+        choices = []
+        for programme in Programme.objects.filter(gmina=gmina).order_by("name"):
+            for window, year, first, last in open_windows(programme, today):
+                key = f"{programme.pk}:{programme.windows().index(window)}:{year}"
+                self.windows[key] = (programme, window, year)
+                label = f"{programme.name}: {first:%d.%m.%Y}–{last:%d.%m.%Y}"
+                if window.label:
+                    label += f" ({window.label})"
+                if last < today:
+                    label += " – " + _("okno zamknięte, bez przypomnień")
+                choices.append((key, label))
+        self.fields["window"].choices = choices
+
+    def chosen(self):
+        """(programme, window, year) of the valid form."""
+        return self.windows[self.cleaned_data["window"]]
+
+
+class StatementFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Stan"),
+        required=False,
+        choices=[("", gettext_lazy("wszystkie"))] + Statement.Status.choices,
+    )
+    q = forms.CharField(
+        label=gettext_lazy("Szukaj (nazwisko, imię, adres)"), required=False
+    )
+
+    def values(self) -> dict:
+        if not self.is_valid():
+            return {"status": "", "text": ""}
+        return {
+            "status": self.cleaned_data["status"],
+            "text": self.cleaned_data["q"] or "",
+        }
+
+
+class StatementForm(forms.Form):
+    submitted_on = forms.DateField(label=gettext_lazy("Data złożenia"), widget=DATE)
+    received_how = forms.ChoiceField(
+        label=gettext_lazy("Forma złożenia"), choices=Statement.Received.choices
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Uwagi"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -10,9 +10,11 @@ from wagtail.admin import messages
 from ..access import get_register_gmina
 from ..access_log import AccessLog, record
 from ..households import Household
+from ..statements import household_statements
 from .exports import spreadsheet
 from .forms import HouseholdFilter, HouseholdForm
 from .listing import logged_list
+from .programmes import local_today
 
 Action = AccessLog.Action
 
@@ -80,6 +82,7 @@ def _export(households, fmt):
 def household_detail(request, gmina_id, pk):
     gmina, household = _get_household(request, gmina_id, pk)
     record(gmina, request.user, Action.VIEW, _subject(household))
+    today = local_today()
     return render(
         request,
         "inclusion/admin/household.html",
@@ -89,6 +92,10 @@ def household_detail(request, gmina_id, pk):
             "items": household.equipment.order_by("inventory_number"),
             "protocols": household.protocols.prefetch_related("items"),
             "inspections": household.inspections.all(),
+            "statements": [
+                (statement, statement.status_label(today))
+                for statement in household_statements(household)
+            ],
         },
     )
 

@@ -24,9 +24,11 @@ def logged_list(
     noun: str,
     template: str,
     export: Callable,
+    context: dict | None = None,
 ):
     """`export(rows, fmt)` answers a download; otherwise `template` gets the
-    gmina, the filter form, the page and the query without the page number."""
+    gmina, the filter form, the page, the query without the page number and
+    `context`."""
     fmt = request.GET.get("format")
     query = request.GET.urlencode()
     if fmt in FORMATS:
@@ -39,5 +41,11 @@ def logged_list(
     return render(
         request,
         template,
-        {"gmina": gmina, "form": form, "page": page, "query": filters.urlencode()},
+        {
+            **(context or {}),
+            "gmina": gmina,
+            "form": form,
+            "page": page,
+            "query": filters.urlencode(),
+        },
     )

@@ -4,7 +4,16 @@ in the URL, so another gmina's id is a 404."""
 
 from django.urls import path
 
-from . import checks, equipment, households, imports, log, programmes, protocols
+from . import (
+    checks,
+    equipment,
+    households,
+    imports,
+    log,
+    programmes,
+    protocols,
+    statements,
+)
 
 _G = "gmina/<int:gmina_id>/"
 
@@ -106,5 +115,41 @@ urlpatterns = [
         f"{_G}kontrole/<int:pk>/zdjecie/",
         checks.inspection_photo,
         name="inclusion-inspection-photo",
+    ),
+    path(f"{_G}oswiadczenia/", statements.campaign_list, name="inclusion-statements"),
+    path(
+        f"{_G}oswiadczenia/rozpocznij/",
+        statements.campaign_start,
+        name="inclusion-statement-start",
+    ),
+    path(
+        f"{_G}oswiadczenia/<int:pk>/",
+        statements.campaign_detail,
+        name="inclusion-statement-campaign",
+    ),
+    path(
+        f"{_G}oswiadczenia/<int:pk>/do-wyjasnienia/",
+        statements.campaign_followup,
+        name="inclusion-statement-followup",
+    ),
+    path(
+        f"{_G}oswiadczenia/<int:pk>/listy.pdf",
+        statements.campaign_letters,
+        name="inclusion-statement-letters",
+    ),
+    path(
+        f"{_G}oswiadczenia/<int:pk>/wezwania.pdf",
+        statements.followup_letters,
+        name="inclusion-statement-followup-letters",
+    ),
+    path(
+        f"{_G}oswiadczenia/<int:pk>/przypomnij/",
+        statements.campaign_remind,
+        name="inclusion-statement-remind",
+    ),
+    path(
+        f"{_G}oswiadczenia/wpis/<int:pk>/",
+        statements.statement_record,
+        name="inclusion-statement-record",
     ),
 ]

@@ -90,3 +90,20 @@ def sheet_xlsx(rows, *, header=None) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# Three yearly windows: winter, summer and one over New Year.
+THREE_WINDOWS = "01.02–24.02 zimowe\n01.06–30.06 letnie\n01.12–15.01 na przełomie roku"
+
+
+def make_ppgr(gmina, name="Granty PPGR", windows=THREE_WINDOWS, **fields):
+    return make_programme(
+        gmina, name, template="ppgr", reporting_windows=windows, **fields
+    )
+
+
+def make_holder(gmina, programme, surname, inventory, **fields):
+    """A household holding one item of `programme` (handed over)."""
+    household = make_household(gmina, programme, surname, **fields)
+    hand_over(household, make_item(gmina, programme, inventory))
+    return household

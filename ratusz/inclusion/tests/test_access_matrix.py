@@ -21,12 +21,14 @@ from django.utils import timezone
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.inclusion import checks
+from ratusz.inclusion import checks, statements
 from ratusz.inclusion.equipment import Equipment, Status
 from ratusz.inclusion.tests.factory import (
     hand_over,
+    make_holder,
     make_household,
     make_item,
+    make_ppgr,
     make_programme,
 )
 from ratusz.test import BaseTestCase
@@ -135,6 +137,47 @@ VIEWS = {
         ),
         KEEPERS,
     ),
+    "statements": (
+        lambda t: reverse("inclusion-statements", args=[t.gmina.pk]),
+        KEEPERS,
+    ),
+    "statement-campaign": (
+        lambda t: reverse(
+            "inclusion-statement-campaign", args=[t.gmina.pk, t.campaign.pk]
+        ),
+        KEEPERS,
+    ),
+    "statement-campaign-xlsx": (
+        lambda t: (
+            reverse("inclusion-statement-campaign", args=[t.gmina.pk, t.campaign.pk])
+            + "?format=xlsx"
+        ),
+        KEEPERS,
+    ),
+    "statement-followup": (
+        lambda t: reverse(
+            "inclusion-statement-followup", args=[t.gmina.pk, t.campaign.pk]
+        ),
+        KEEPERS,
+    ),
+    "statement-letters": (
+        lambda t: reverse(
+            "inclusion-statement-letters", args=[t.gmina.pk, t.campaign.pk]
+        ),
+        KEEPERS,
+    ),
+    "statement-followup-letters": (
+        lambda t: reverse(
+            "inclusion-statement-followup-letters", args=[t.gmina.pk, t.campaign.pk]
+        ),
+        KEEPERS,
+    ),
+    "statement-record": (
+        lambda t: reverse(
+            "inclusion-statement-record", args=[t.gmina.pk, t.statement.pk]
+        ),
+        KEEPERS,
+    ),
 }
 
 
@@ -176,6 +219,12 @@ class AccessMatrixTests(BaseTestCase):
             result="ok",
             photo=SimpleUploadedFile("p.png", PNG),
         )
+        cls.ppgr = make_ppgr(cls.gmina)
+        make_holder(cls.gmina, cls.ppgr, "Oświadczająca", "PP/1")
+        cls.campaign, _ = statements.create_campaign(
+            cls.ppgr, cls.ppgr.windows()[0], 2026
+        )
+        cls.statement = cls.campaign.statements.get()
 
     def outcome(self, response):
         if response.status_code == 200:

@@ -1,5 +1,6 @@
 """The demo step: the founding story's programme with its households,
-equipment and events, in durability, and idempotent."""
+equipment and events, in durability, a statement campaign in progress, and
+idempotent."""
 
 from collections import Counter
 from datetime import date
@@ -8,7 +9,9 @@ from ratusz.inclusion import demo
 from ratusz.inclusion.equipment import Equipment, EquipmentEvent, Protocol, Status
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
+from ratusz.inclusion.statements import Statement, StatementCampaign
 from ratusz.lib import demo as demo_steps
+from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase, make_village
 
 TODAY = date(2026, 12, 3)
@@ -22,6 +25,9 @@ class DemoTests(BaseTestCase):
             Equipment.objects.count(),
             Protocol.objects.count(),
             EquipmentEvent.objects.count(),
+            Statement.objects.filter(submitted_on__isnull=False).count(),
+            Statement.objects.filter(reminded_at__isnull=False).count(),
+            Delivery.objects.count(),
         )
 
     def test_it_fills_the_register_once(self):
@@ -50,4 +56,30 @@ class DemoTests(BaseTestCase):
         )
         self.assertEqual(
             Household.objects.filter(village__isnull=False).count(), demo.HOUSEHOLDS
+        )
+
+    def test_a_statement_campaign_is_in_progress(self):
+        demo.load(self.gmina, today=TODAY)
+        past, current = StatementCampaign.objects.order_by("window_start")
+        self.assertEqual((past.phase(TODAY), current.phase(TODAY)), ("closed", "open"))
+        self.assertEqual(current.window_start, date(2026, 11, 13))
+        self.assertEqual(current.window_end, date(2026, 12, 13))
+        self.assertEqual(past.window_start, date(2025, 11, 13))
+        S = Statement.Status
+        now = current.counts(TODAY)
+        self.assertGreater(now[S.SUBMITTED], 5)
+        self.assertGreater(now[S.AWAITING], 10)
+        self.assertEqual(now[S.LATE] + now[S.MISSING], 0)
+        before = past.counts(TODAY)
+        self.assertEqual((before[S.LATE], before[S.MISSING]), (3, 3))
+        self.assertEqual(sum(before.values()), sum(now.values()))
+        channels = Counter(
+            current.statements.exclude(reminder_channel="").values_list(
+                "reminder_channel", flat=True
+            )
+        )
+        self.assertEqual(set(channels), {"email", "letter"})
+        self.assertEqual(
+            Delivery.objects.filter(item__startswith="statement:").count(),
+            channels["email"],
         )

@@ -137,6 +137,10 @@ EXCLUDED = {
             "inclusion-checks",
             "inclusion-inspection-add",
             "inclusion-import",
+            "inclusion-statements",
+            "inclusion-statement-campaign",
+            "inclusion-statement-followup",
+            "inclusion-statement-record",
         ],
         "walked by ratusz/inclusion/tests/browser/test_register_screens.py",
     ),
@@ -151,6 +155,10 @@ EXCLUDED = {
         "inclusion/tests/browser/test_import_screen.py)"
     ),
     "inclusion-import-template": "CSV/XLSX download of the import template",
+    "inclusion-statement-letters": "the reminder letters, a PDF download",
+    "inclusion-statement-followup-letters": "the follow-up letters, a PDF download",
+    "inclusion-statement-start": "POST-only; redirects to the walked campaign",
+    "inclusion-statement-remind": "POST-only; redirects back to the walked campaign",
 }
 
 

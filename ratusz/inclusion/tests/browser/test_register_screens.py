@@ -12,10 +12,11 @@ from playwright.sync_api import expect
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.inclusion import demo
+from ratusz.inclusion import demo, statements
 from ratusz.inclusion.equipment import Equipment, Protocol
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
+from ratusz.inclusion.statements import StatementCampaign
 from ratusz.inclusion.tests.factory import hand_over, make_household, make_item
 from ratusz.tests.browser.test_staff_on_a_phone import (
     HIDDEN_ON_PURPOSE,
@@ -53,6 +54,10 @@ SCREENS = {
     "inclusion-checks": (),
     "inclusion-inspection-add": ("household",),
     "inclusion-import": (),
+    "inclusion-statements": (),
+    "inclusion-statement-campaign": ("campaign",),
+    "inclusion-statement-followup": ("past_campaign",),
+    "inclusion-statement-record": ("statement",),
 }
 
 
@@ -83,12 +88,24 @@ def register(site_data):
     make_item(gmina, programme, "EI/900")  # one to offer in a new protocol
     assert Household.objects.filter(gmina=gmina).count() > 30
     assert Equipment.objects.filter(gmina=gmina).count() > 30
+    # The demo's campaigns: last year's closed, this year's open; the
+    # long-named household joins the open one.
+    past, campaign = StatementCampaign.objects.filter(gmina=gmina).order_by(
+        "window_start"
+    )
+    window = programme.windows()[0]
+    statements.create_campaign(programme, window, campaign.year)
+    statement = campaign.statements.get(household=household)
+    assert past.statements.follow_up(date.today()).count() > 2
     return {
         **site_data,
         "programme": programme,
         "household": household,
         "item": item,
         "protocol": Protocol.objects.get(pk=protocol.pk),
+        "campaign": campaign,
+        "past_campaign": past,
+        "statement": statement,
     }
 
 
@@ -132,3 +149,25 @@ def test_the_menu_leads_to_the_register(register, page):
     )
     page.get_by_role("button", name="Filtruj").click()
     expect(page.get_by_role("cell", name="w naprawie")).to_be_visible()
+
+
+def test_a_statement_is_recorded_from_the_campaign(register, page):
+    login(page, register["url"])
+    page.set_viewport_size(PHONE)
+    gmina, campaign = register["gmina"], register["campaign"]
+    page.goto(register["url"] + reverse("inclusion-statements", args=[gmina.pk]))
+    page.get_by_role(
+        "link", name=f"{campaign.window_start:%d.%m.%Y}", exact=False
+    ).first.click()
+    expect(page.get_by_role("heading", name="Kampania oświadczeń")).to_be_visible()
+    page.get_by_label("Szukaj (nazwisko, imię, adres)").fill("Brzęczyszczykiewicz")
+    page.get_by_label("Stan", exact=True).select_option("awaiting")
+    page.get_by_role("button", name="Filtruj").click()
+    page.get_by_role("link", name="Zapisz oświadczenie").click()
+    page.get_by_label("Forma złożenia").select_option("in_person")
+    page.get_by_role("button", name="Zapisz oświadczenie").click()
+    expect(page.get_by_text("Zapisano oświadczenie.")).to_be_visible()
+    statement = register["statement"]
+    statement.refresh_from_db()
+    assert statement.submitted_on == date.today()
+    assert statement.received_how == "in_person"

@@ -16,9 +16,10 @@ class InclusionConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from ratusz.lib.demo import register_step
+        from ratusz.messenger import subjects
         from ratusz.outbox.registry import register_composer
 
-        from . import demo, network_alerts, network_demo, network_page
+        from . import demo, faults, network_alerts, network_demo, network_page
         from .network import AccessPoint
         from .network_admin import NetworkPermissionPolicy
 
@@ -26,6 +27,8 @@ class InclusionConfig(AppConfig):
             AccessPoint, NetworkPermissionPolicy(AccessPoint), exact_class=True
         )
         register_composer(network_alerts.ITEM_KIND, network_alerts.compose)
+        # "Dotyczy sprzętu: EI/005" on a fault report's staff conversation.
+        subjects.register(faults.conversation_subject)
         for signal in (post_save, post_delete):
             signal.connect(
                 network_page.on_access_point_change,

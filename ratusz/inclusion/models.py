@@ -16,10 +16,12 @@ from . import programmes
 from .access_log import AccessLog
 from .checks import Inspection
 from .equipment import Equipment, EquipmentEvent, Protocol
+from .faults import FaultReport
 from .households import Household
 
 # The free network's models, in their own module.
 from .network import AccessPoint, CheckDay, Outage
+from .trainings import Participant, Training
 
 __all__ = [
     "AccessLog",
@@ -28,10 +30,13 @@ __all__ = [
     "Outage",
     "Equipment",
     "EquipmentEvent",
+    "FaultReport",
     "Household",
     "Inspection",
+    "Participant",
     "Programme",
     "Protocol",
+    "Training",
 ]
 
 

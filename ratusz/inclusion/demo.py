@@ -280,5 +280,6 @@ def _trainings(gmina, programme, today: date) -> None:
             participant = trainings.add_participant(training, household)
             attended = k != 1  # the second one did not come
             early = k == 2  # the third one left at half time
-            rows.append((participant, attended, hours / 2 if early else None))
+            half = Decimal(int(hours)) / 2  # whole or half hours
+            rows.append((participant, attended, half if early else None))
         trainings.record_attendance(training, rows)

@@ -1,11 +1,15 @@
 """Test objects of the e-Inclusion register and the free network."""
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
 
 from ratusz.inclusion import equipment as register
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
 from ratusz.inclusion.network import AccessPoint
+from ratusz.inclusion.trainings import Training
 
 
 def make_programme(gmina, name="eInclusion", template="poig83", **fields):
@@ -51,3 +55,18 @@ def make_access_point(gmina, name: str = "Rynek", **fields) -> AccessPoint:
 
 def make_wifi_programme(gmina, name: str = "WiFi4EU") -> Programme:
     return make_programme(gmina, name, template=Programme.Template.WIFI4EU)
+
+
+def at(day: int, hour: int = 10) -> datetime:
+    """A moment of October 2026, Warsaw time."""
+    return timezone.make_aware(datetime(2026, 10, day, hour))
+
+
+def make_training(gmina, programme=None, title="Podstawy komputera", **fields):
+    fields.setdefault("starts_at", at(5))
+    fields.setdefault("ends_at", at(5, 14))
+    fields.setdefault("place", "Świetlica")
+    fields.setdefault("hours", Decimal("4"))
+    return Training.objects.create(
+        gmina=gmina, programme=programme, title=title, **fields
+    )

@@ -294,6 +294,8 @@ class TrainingForm(forms.ModelForm):
             "hours",
         ]
         widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+        # "2,5" as Polish staff type it.
+        localized_fields = ["hours"]
 
     def __init__(self, *args, gmina, **kwargs):
         super().__init__(*args, **kwargs)

@@ -105,7 +105,6 @@ def _detail(request, gmina, training, attendance=None, status=200):
         "totals": Training.objects.filter(pk=training.pk).with_totals().get(),
         "search": search,
         "candidates": _candidates(training, search),
-        "search_query": request.GET.urlencode(),
     }
     return render(request, "inclusion/admin/training.html", context, status=status)
 

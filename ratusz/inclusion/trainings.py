@@ -83,7 +83,7 @@ class Training(models.Model):
             errors["ends_at"] = _("Koniec szkolenia musi być po jego początku.")
         if self.hours is not None and not Decimal("0") < self.hours <= MAX_HOURS:
             errors["hours"] = _("Liczba godzin to od 0,5 do %(max)s.") % {
-                "max": MAX_HOURS
+                "max": hours_text(MAX_HOURS)
             }
         if (
             self.programme_id
@@ -153,7 +153,8 @@ def attendance_hours(training: Training, attended: bool, hours) -> Decimal:
         return training.hours
     if hours < 0 or hours > training.hours:
         raise ValidationError(
-            _("Godziny obecności: od 0 do %(hours)s.") % {"hours": training.hours}
+            _("Godziny obecności: od 0 do %(hours)s.")
+            % {"hours": hours_text(training.hours)}
         )
     return hours
 
@@ -179,6 +180,11 @@ def record_attendance(training: Training, rows) -> int:
 def _number(value) -> int | float:
     value = value or Decimal("0")
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def hours_text(value) -> str:
+    """4 → "4", 2.5 → "2,5" (Polish decimal comma)."""
+    return str(_number(value)).replace(".", ",")
 
 
 def trainings_report(gmina: Gmina, programme=None) -> tuple[str, list[str], list[list]]:

@@ -198,10 +198,10 @@ def write_form(
     context: dict | None = None,
     open_conversation: Callable[..., Conversation] = _open,
 ):
-    """ "Napisz do urzędu" for any page that opens a conversation: the form,
-    its validation, the honeypot, a double submit, the limits per network
-    and per gmina (with the question for people) and the redirect to the
-    private page.
+    """The "Napisz do urzędu" flow for any page that opens a conversation:
+    the form, its validation, the honeypot, a double submit, the limits per
+    network and per gmina (with the question for people) and the redirect
+    to the private page.
 
     `open_conversation(gmina, **fields)` opens it (another app's form wraps
     `services.open_conversation` to link what the conversation is about);

@@ -45,7 +45,9 @@ def _get_training(request, gmina_id, pk):
 def training_list(request, gmina_id):
     gmina = get_register_gmina(request, gmina_id)
     rows = Training.objects.filter(gmina=gmina).select_related("programme")
-    page = Paginator(rows.with_totals(), PER_PAGE).get_page(request.GET.get("p"))
+    # Meta.ordering does not apply to a GROUP BY query: order it again.
+    rows = rows.with_totals().order_by("-starts_at", "-pk")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("p"))
     return render(
         request,
         "inclusion/admin/trainings.html",

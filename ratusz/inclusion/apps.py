@@ -16,10 +16,12 @@ class InclusionConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from ratusz.lib.demo import register_step
+        from ratusz.messenger import subjects
         from ratusz.outbox.registry import register_composer
 
         from . import (
             demo,
+            faults,
             network_alerts,
             network_demo,
             network_page,
@@ -35,6 +37,8 @@ class InclusionConfig(AppConfig):
         register_composer(network_alerts.ITEM_KIND, network_alerts.compose)
         register_composer(statement_reminders.ITEM_KIND, statement_reminders.compose)
         register_composer(staff_reminders.ITEM_KIND, staff_reminders.compose)
+        # "Dotyczy sprzętu: EI/005" on a fault report's staff conversation.
+        subjects.register(faults.conversation_subject)
         for signal in (post_save, post_delete):
             signal.connect(
                 network_page.on_access_point_change,

@@ -3,29 +3,35 @@
 The founding story's programme, "Przeciwdziałanie wykluczeniu cyfrowemu –
 eInclusion" (POIG 8.3), with a few dozen households, their computer sets
 handed over under protocols, a few later events (a repair, a return, a
-loss), a year of durability checks (some due soon, some overdue) and the
+loss), a year of durability checks (some due soon, some overdue), the
 yearly statements: last year's campaign closed (some late, some missing)
-and this year's in progress (reminders sent, some statements in). Its
+and this year's in progress (reminders sent, some statements in), three
+trainings with their participants and hours, and one fault report a
+resident sent from an item's QR label (which then went for repair). Its
 durability started two years before the demo's day, so that a newcomer
 sees the countdown running; its reporting window is set around that day.
 Idempotent: rows are found by their natural keys (programme name,
-household name and address, inventory number), and an item already handed
-over is left as it is.
+household name and address, inventory number, training title), an item
+already handed over is left as it is, and the fault report is made once.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from ratusz.gminas.models import Village
+from ratusz.messenger import services as messenger
 
-from . import checks, statement_reminders, statements
+from . import checks, faults, statement_reminders, statements, trainings
 from . import equipment as register
 from .equipment import Equipment, Status
+from .faults import FaultReport
 from .households import Household
 from .models import Programme
+from .trainings import Training
 
 PROGRAMME = "Przeciwdziałanie wykluczeniu cyfrowemu – eInclusion"
 HOUSEHOLDS = 36
@@ -75,9 +81,11 @@ def load(gmina, *, today: date) -> None:
         item = _item(gmina, programme, n)
         if item.status == Status.IN_STOCK and item.protocol_id is None:
             _hand_over(household, item, today - timedelta(days=700 + n))
+    _fault_report(gmina)
     _later_events(gmina, today)
     _inspections(gmina, programme, today)
     _statements(programme, today)
+    _trainings(gmina, programme, today)
     for n in range(HOUSEHOLDS + 1, HOUSEHOLDS + 5):  # spares in the stock
         _item(gmina, programme, n)
 
@@ -239,3 +247,95 @@ def _record(statement, submitted_on: date, today: date) -> None:
         received_how=how.PAPER if statement.pk % 2 else how.IN_PERSON,
         today=today,
     )
+
+
+FAULTY_ITEM = "EI/005"
+
+
+def _fault_report(gmina) -> None:
+    """The resident's report from EI/005's label, the day before the office
+    sent the item for repair (`_later_events`), with the office's answer."""
+    item = Equipment.objects.filter(gmina=gmina, inventory_number=FAULTY_ITEM).first()
+    if item is None or FaultReport.objects.filter(equipment=item).exists():
+        return
+    reported_at = timezone.now() - timedelta(days=41)
+    conversation = faults.open_fault_report(
+        item,
+        gmina,
+        body=(
+            "Dzień dobry, laptop z programu nie włącza się od wczoraj – dioda "
+            "zasilania miga na pomarańczowo, ekran zostaje czarny."
+        ),
+        resident_name="Katarzyna",
+        now=reported_at,
+    )
+    messenger.reply(
+        conversation,
+        None,
+        "Dziękujemy za zgłoszenie. Prosimy przynieść laptop z zasilaczem do "
+        "urzędu (pokój 12) – wyślemy go do serwisu gwarancyjnego.",
+        now=reported_at + timedelta(hours=3),
+    )
+
+
+# (title, days before the demo day, hour, hours, place, trainer, households)
+TRAININGS = [
+    (
+        "Podstawy obsługi komputera i internetu",
+        300,
+        10,
+        Decimal("4"),
+        "Świetlica wiejska w Łąkach",
+        "Marek Zając",
+        10,
+    ),
+    (
+        "Bezpieczeństwo w internecie: oszustwa, hasła, bankowość",
+        180,
+        16,
+        Decimal("3"),
+        "Gminna Biblioteka Publiczna",
+        "Marek Zając",
+        8,
+    ),
+    (
+        "e-Urząd: profil zaufany, ePUAP i mObywatel",
+        60,
+        10,
+        Decimal("2.5"),
+        "Urząd Gminy, sala narad",
+        "Joanna Pietrzak",
+        6,
+    ),
+]
+
+
+def _trainings(gmina, programme, today: date) -> None:
+    """Three trainings, each with some households: most came for the whole
+    time, one left early, one did not come."""
+    households = list(programme.households.order_by("pk"))
+    for n, (title, days, hour, hours, place, trainer, count) in enumerate(TRAININGS):
+        if Training.objects.filter(gmina=gmina, title=title).exists():
+            continue
+        starts_at = timezone.make_aware(
+            datetime.combine(today - timedelta(days=days), time(hour))
+        )
+        training = Training.objects.create(
+            gmina=gmina,
+            programme=programme,
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=int(hours * 60) + 30),
+            place=place,
+            trainer=trainer,
+            hours=hours,
+        )
+        chosen = households[n * 5 : n * 5 + count]
+        rows = []
+        for k, household in enumerate(chosen):
+            participant = trainings.add_participant(training, household)
+            attended = k != 1  # the second one did not come
+            early = k == 2  # the third one left at half time
+            half = Decimal(int(hours)) / 2  # whole or half hours
+            rows.append((participant, attended, half if early else None))
+        trainings.record_attendance(training, rows)

@@ -9,6 +9,7 @@ without a protocol that lists the item; each accepted move is one
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.conf import settings
@@ -74,6 +75,13 @@ class TransitionRefused(ValidationError):
     pass
 
 
+def new_label_token() -> str:
+    """128 random bits for the item's QR label (its public fault-report page):
+    the label is stuck on a computer in someone's home, so its address must
+    not be the item's id or anything else one could count through."""
+    return secrets.token_urlsafe(16)
+
+
 class EquipmentQuerySet(models.QuerySet):
     def search(self, text: str):
         """Serial, inventory number, model or the holder's surname containing `text`."""
@@ -137,6 +145,10 @@ class Equipment(models.Model):
         verbose_name="protokół",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The QR label's key (inclusion/faults.py); never shown as an id.
+    label_token = models.CharField(
+        max_length=32, unique=True, default=new_label_token, editable=False
+    )
 
     objects = EquipmentQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from . import programmes
 from .access_log import AccessLog
 from .checks import Inspection
 from .equipment import Equipment, EquipmentEvent, Protocol
+from .faults import FaultReport
 from .households import Household
 
 # The free network's models, in their own module.
@@ -24,6 +25,7 @@ from .network import AccessPoint, CheckDay, Outage
 # The yearly statements and the staff's reminders.
 from .reminders import CheckReminder, StaffReminder
 from .statements import Statement, StatementCampaign
+from .trainings import Participant, Training
 
 __all__ = [
     "AccessLog",
@@ -33,13 +35,16 @@ __all__ = [
     "Outage",
     "Equipment",
     "EquipmentEvent",
+    "FaultReport",
     "Household",
     "Inspection",
+    "Participant",
     "Programme",
     "Protocol",
     "StaffReminder",
     "Statement",
     "StatementCampaign",
+    "Training",
 ]
 
 

@@ -15,6 +15,10 @@ _PROGRAMME = (
     "anonymisation NOT BUILT YET"
 )
 _STAFF = "the login of the staff member who opened the register (accountability log)"
+_TRAINER = (
+    "the trainer's name as the funding body's report needs it: a contractor or "
+    "the office's staff in their role, not a resident"
+)
 _PLACE = "an access point of the gmina's network: a place and a device, not a person"
 
 register(
@@ -31,6 +35,11 @@ register(
         "inclusion.Household.basis_note": _PROGRAMME,
         "inclusion.Inspection.note": _PROGRAMME,
         "inclusion.Statement.note": _PROGRAMME,
+        # A household's attendance at a programme's training (who came, how
+        # long): the same programme record as the household itself.
+        "inclusion.Participant.attended": _PROGRAMME,
+        "inclusion.Participant.hours_attended": _PROGRAMME,
+        "inclusion.Training.trainer": _TRAINER,
         "inclusion.AccessLog.login": _STAFF,
     }
 )

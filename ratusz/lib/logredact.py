@@ -25,6 +25,9 @@ SECRET_PATHS = [
     r"(/obserwuj/(?:potwierdz|ustawienia|wypisz|sms/kod)/)" + _SEGMENT,
     r"(/smsapi/)" + _SEGMENT,
     r"(/potwierdz-adres-urzedu/)" + _SEGMENT,
+    # An item's QR label: with the client's address it would tell who wrote
+    # about which household's computer.
+    r"(/zglos-usterke/)" + _SEGMENT,
     r"(/password_reset/confirm/" + _SEGMENT + "/)" + _SEGMENT,
 ]
 SECRET_QUERY_PARAMETERS = [

@@ -144,12 +144,15 @@ def open_conversation(
     created_by=None,
     category=None,
     village=None,
+    subject: str = "",
     now=None,
 ) -> tuple[Conversation, Message, bool]:
     """A new conversation with the resident's first message.
 
     Returns (conversation, message, created). A retried submit (same
     `client_id` within this gmina) returns the conversation it created.
+    The subject is the body's first line unless the caller names one (a
+    form about one thing, e.g. a fault report from an item's label).
     """
     now = now or timezone.now()
     body = clean_text(body, max_chars=MAX_MESSAGE_CHARS)
@@ -176,7 +179,7 @@ def open_conversation(
         number=number,
         reference=case_reference(now.year, number),
         source=source,
-        subject=subject_from(body),
+        subject=subject[:SUBJECT_CHARS] or subject_from(body),
         resident_name=clean_name(resident_name),
         resident_email=resident_email.strip(),
         resident_phone=resident_phone.strip(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -181,6 +182,32 @@ def _see_other(url: str) -> HttpResponseRedirect:
 @require_http_methods(["GET", "POST"])
 def write(request):
     gmina = Gmina.for_request_or_404(request)
+    return write_form(request, gmina, template="messenger/public/write.html")
+
+
+def _open(gmina, **fields) -> Conversation:
+    conversation, _message, _created = services.open_conversation(gmina, **fields)
+    return conversation
+
+
+def write_form(
+    request,
+    gmina,
+    *,
+    template: str,
+    context: dict | None = None,
+    open_conversation: Callable[..., Conversation] = _open,
+):
+    """The "Napisz do urzędu" flow for any page that opens a conversation:
+    the form, its validation, the honeypot, a double submit, the limits per
+    network and per gmina (with the question for people) and the redirect
+    to the private page.
+
+    `open_conversation(gmina, **fields)` opens it (another app's form wraps
+    `services.open_conversation` to link what the conversation is about);
+    `template` gets `form`, `form_action`, `consent_text`, `challenge` and
+    `context`. The caller's view is `never_cache` and GET/POST only.
+    """
     form = WriteForm(request.POST or None, initial={"client_id": new_client_id()})
     status = 200
     over_network, question = False, None
@@ -198,7 +225,7 @@ def write(request):
         )
         if not over_network and solved:
             notify = form.notify()
-            conversation, _message, _created = services.open_conversation(
+            conversation = open_conversation(
                 gmina,
                 body=data["body"],
                 resident_name=data["name"],
@@ -236,11 +263,13 @@ def write(request):
     elif request.method == "POST":
         status = 400
     context = {
+        **(context or {}),
         "form": form,
+        "form_action": request.path,
         "consent_text": consent_text(gmina),
         "challenge": question,
     }
-    return render(request, "messenger/public/write.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 # --- the conversation page ---------------------------------------------------

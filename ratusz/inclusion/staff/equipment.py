@@ -1,9 +1,11 @@
-"""Equipment screens: the list, an item with its history and its moves
-(coordinators and administrators; every look logged)."""
+"""Equipment screens: the list, an item with its history (status events and
+fault reports) and its moves, and the sheet of QR labels (coordinators and
+administrators; every look logged)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from .. import equipment as register
+from .. import faults, labels
 from ..access import get_register_gmina
 from ..access_log import AccessLog, record
 from ..equipment import Equipment
@@ -94,7 +97,8 @@ def equipment_detail(request, gmina_id, pk):
         {
             "gmina": gmina,
             "item": item,
-            "events": item.events.select_related("by", "household", "protocol"),
+            "history": faults.item_history(item),
+            "label_url": faults.label_url(item, gmina=gmina),
             "status_form": StatusForm(item=item),
         },
     )
@@ -146,3 +150,48 @@ def equipment_status(request, gmina_id, pk):
     else:
         messages.error(request, _("Wybierz dozwolony stan."))
     return redirect("inclusion-equipment", gmina.pk, item.pk)
+
+
+# 20 sheets: more at once is a mistake of the filters, not a print job.
+MAX_LABELS = 20 * labels.PER_SHEET
+
+
+def equipment_labels(request, gmina_id):
+    """The QR labels (PDF) of the items ticked on the list (`?item=`), or of
+    the whole filtered list, or of one item.
+
+    A label holds no personal data, but a sheet picked through the list's
+    filters (the holder's surname, the village) tells who holds which item,
+    so every download is logged like the list it comes from.
+    """
+    gmina = get_register_gmina(request, gmina_id)
+    items = Equipment.objects.filter(gmina=gmina)
+    if "selected" in request.GET or "item" in request.GET:
+        ticked = [v for v in request.GET.getlist("item") if v.isdigit()]
+        items = items.filter(pk__in=ticked)
+    else:
+        items = EquipmentFilter(request.GET or None, gmina=gmina).filter(items)
+    items = list(items.order_by("inventory_number", "pk")[: MAX_LABELS + 1])
+    back = redirect("inclusion-equipment-list", gmina.pk)
+    if not items:
+        messages.error(request, _("Zaznacz sprzęt, dla którego drukujesz etykiety."))
+        return back
+    if len(items) > MAX_LABELS:
+        messages.error(
+            request,
+            _("Najwyżej %(max)d etykiet naraz: zawęź listę filtrami.")
+            % {"max": MAX_LABELS},
+        )
+        return back
+    record(
+        gmina,
+        request.user,
+        Action.PDF,
+        f"etykiety QR ({len(items)}) {request.GET.urlencode()}".strip(),
+    )
+    response = HttpResponse(
+        labels.render_sheet(items, gmina), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="etykiety-qr.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -17,6 +17,7 @@ from ..equipment import AVAILABLE, Equipment, Status
 from ..households import Household
 from ..models import Programme
 from ..statements import Statement, open_windows
+from ..trainings import Training, attendance_hours
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -229,9 +230,17 @@ class HouseholdFilter(forms.Form):
         households = households.search(data["q"] or "")
         if data["village"]:
             households = households.filter(village=data["village"])
-        if data["programme"]:
+        if data.get("programme"):
             households = households.filter(programme=data["programme"])
         return households
+
+
+class ParticipantSearch(HouseholdFilter):
+    """Households to enrol on a training (its programme decides which)."""
+
+    def __init__(self, *args, gmina, **kwargs):
+        super().__init__(*args, gmina=gmina, **kwargs)
+        del self.fields["programme"]
 
 
 class EquipmentFilter(forms.Form):
@@ -367,3 +376,87 @@ class StatementForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = [
+            "programme",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "trainer",
+            "hours",
+        ]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+        # "2,5" as Polish staff type it.
+        localized_fields = ["hours"]
+
+    def __init__(self, *args, gmina, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.gmina = gmina
+        self.fields["programme"].queryset = Programme.objects.filter(gmina=gmina)
+        self.fields["programme"].required = False
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class AttendanceForm(forms.Form):
+    """Attendance of every participant of one training: a tick and the
+    hours (empty: the whole training)."""
+
+    def __init__(self, *args, training: Training, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.training = training
+        self.participants = list(participants)
+        for p in self.participants:
+            self.fields[f"attended-{p.pk}"] = forms.BooleanField(
+                label=_("Obecność: %(name)s") % {"name": p.household},
+                required=False,
+                initial=p.attended,
+            )
+            self.fields[f"hours-{p.pk}"] = forms.DecimalField(
+                label=_("Godziny: %(name)s") % {"name": p.household},
+                required=False,
+                min_value=0,
+                max_digits=5,
+                decimal_places=1,
+                initial=p.hours_attended if p.attended else None,
+                localize=True,
+            )
+
+    def rows(self):
+        """(participant, its tick, its hours) for the template."""
+        return [
+            (p, self[f"attended-{p.pk}"], self[f"hours-{p.pk}"])
+            for p in self.participants
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for p in self.participants:
+            key = f"hours-{p.pk}"
+            if self.has_error(key):
+                continue
+            try:
+                attendance_hours(
+                    self.training, data.get(f"attended-{p.pk}", False), data.get(key)
+                )
+            except forms.ValidationError as error:
+                self.add_error(key, error)
+        return data
+
+    def attendance(self):
+        """(participant, attended, hours or None) for record_attendance."""
+        data = self.cleaned_data
+        return [
+            (p, data[f"attended-{p.pk}"], data[f"hours-{p.pk}"])
+            for p in self.participants
+        ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -83,6 +85,11 @@ def household_detail(request, gmina_id, pk):
     gmina, household = _get_household(request, gmina_id, pk)
     record(gmina, request.user, Action.VIEW, _subject(household))
     today = local_today()
+    participations = list(
+        household.participations.select_related("training").order_by(
+            "-training__starts_at"
+        )
+    )
     return render(
         request,
         "inclusion/admin/household.html",
@@ -96,6 +103,10 @@ def household_detail(request, gmina_id, pk):
                 (statement, statement.status_label(today))
                 for statement in household_statements(household)
             ],
+            "participations": participations,
+            "training_hours": sum(
+                (p.hours_attended for p in participations if p.attended), Decimal(0)
+            ),
         },
     )
 

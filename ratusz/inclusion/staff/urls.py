@@ -13,6 +13,7 @@ from . import (
     programmes,
     protocols,
     statements,
+    trainings,
 )
 
 _G = "gmina/<int:gmina_id>/"
@@ -61,6 +62,11 @@ urlpatterns = [
         f"{_G}sprzet/dodaj/", equipment.equipment_edit, name="inclusion-equipment-add"
     ),
     path(
+        f"{_G}sprzet/etykiety/",
+        equipment.equipment_labels,
+        name="inclusion-equipment-labels",
+    ),
+    path(
         f"{_G}sprzet/<int:pk>/",
         equipment.equipment_detail,
         name="inclusion-equipment",
@@ -105,6 +111,37 @@ urlpatterns = [
         f"{_G}import/wzor/", imports.import_template, name="inclusion-import-template"
     ),
     path(f"{_G}rejestr-dostepu/", log.access_log, name="inclusion-access-log"),
+    path(f"{_G}szkolenia/", trainings.training_list, name="inclusion-trainings"),
+    path(
+        f"{_G}szkolenia/dodaj/",
+        trainings.training_edit,
+        name="inclusion-training-add",
+    ),
+    path(
+        f"{_G}szkolenia/<int:pk>/",
+        trainings.training_detail,
+        name="inclusion-training",
+    ),
+    path(
+        f"{_G}szkolenia/<int:pk>/edytuj/",
+        trainings.training_edit,
+        name="inclusion-training-edit",
+    ),
+    path(
+        f"{_G}szkolenia/<int:pk>/obecnosc/",
+        trainings.training_attendance,
+        name="inclusion-training-attendance",
+    ),
+    path(
+        f"{_G}szkolenia/<int:pk>/uczestnicy/dodaj/",
+        trainings.participant_add,
+        name="inclusion-participant-add",
+    ),
+    path(
+        f"{_G}szkolenia/<int:pk>/uczestnicy/<int:participant_id>/usun/",
+        trainings.participant_remove,
+        name="inclusion-participant-remove",
+    ),
     path(f"{_G}kontrole/", checks.check_lists, name="inclusion-checks"),
     path(
         f"{_G}gospodarstwa/<int:household_id>/kontrola/",

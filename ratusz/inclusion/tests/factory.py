@@ -2,8 +2,10 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from ratusz.inclusion import equipment as register
@@ -11,6 +13,7 @@ from ratusz.inclusion import importing
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
 from ratusz.inclusion.network import AccessPoint
+from ratusz.inclusion.trainings import Training
 
 
 def make_programme(gmina, name="eInclusion", template="poig83", **fields):
@@ -107,3 +110,18 @@ def make_holder(gmina, programme, surname, inventory, **fields):
     household = make_household(gmina, programme, surname, **fields)
     hand_over(household, make_item(gmina, programme, inventory))
     return household
+
+
+def at(day: int, hour: int = 10) -> datetime:
+    """A moment of October 2026, Warsaw time."""
+    return timezone.make_aware(datetime(2026, 10, day, hour))
+
+
+def make_training(gmina, programme=None, title="Podstawy komputera", **fields):
+    fields.setdefault("starts_at", at(5))
+    fields.setdefault("ends_at", at(5, 14))
+    fields.setdefault("place", "Świetlica")
+    fields.setdefault("hours", Decimal("4"))
+    return Training.objects.create(
+        gmina=gmina, programme=programme, title=title, **fields
+    )

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.inclusion import checks, statements
+from ratusz.inclusion import checks, statements, trainings
 from ratusz.inclusion.equipment import Equipment, Status
 from ratusz.inclusion.tests.factory import (
     hand_over,
@@ -30,6 +30,7 @@ from ratusz.inclusion.tests.factory import (
     make_item,
     make_ppgr,
     make_programme,
+    make_training,
 )
 from ratusz.test import BaseTestCase
 
@@ -131,6 +132,26 @@ VIEWS = {
         ),
         KEEPERS,
     ),
+    "equipment-labels": (
+        lambda t: reverse("inclusion-equipment-labels", args=[t.gmina.pk]),
+        KEEPERS,
+    ),
+    "trainings": (
+        lambda t: reverse("inclusion-trainings", args=[t.gmina.pk]),
+        KEEPERS,
+    ),
+    "training-add": (
+        lambda t: reverse("inclusion-training-add", args=[t.gmina.pk]),
+        KEEPERS,
+    ),
+    "training": (
+        lambda t: reverse("inclusion-training", args=[t.gmina.pk, t.training.pk]),
+        KEEPERS,
+    ),
+    "training-edit": (
+        lambda t: reverse("inclusion-training-edit", args=[t.gmina.pk, t.training.pk]),
+        KEEPERS,
+    ),
     "inspection-photo": (
         lambda t: reverse(
             "inclusion-inspection-photo", args=[t.gmina.pk, t.inspection.pk]
@@ -213,6 +234,8 @@ class AccessMatrixTests(BaseTestCase):
         cls.household = make_household(cls.gmina, cls.programme, "Zawadzka")
         cls.item = make_item(cls.gmina, cls.programme)
         cls.protocol = hand_over(cls.household, cls.item)
+        cls.training = make_training(cls.gmina, cls.programme)
+        trainings.add_participant(cls.training, cls.household)
         cls.inspection = checks.record_inspection(
             cls.household,
             checked_on=date(2026, 5, 4),
@@ -263,6 +286,8 @@ class AccessMatrixTests(BaseTestCase):
             reverse("inclusion-protocol-pdf", args=[other, self.protocol.pk]),
             reverse("inclusion-protocol-scan", args=[other, self.protocol.pk]),
             reverse("inclusion-programme", args=[other, self.programme.pk]),
+            reverse("inclusion-training", args=[other, self.training.pk]),
+            reverse("inclusion-training-edit", args=[other, self.training.pk]),
         ]:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)

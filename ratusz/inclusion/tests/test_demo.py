@@ -7,10 +7,13 @@ from datetime import date
 
 from ratusz.inclusion import demo
 from ratusz.inclusion.equipment import Equipment, EquipmentEvent, Protocol, Status
+from ratusz.inclusion.faults import FaultReport, item_history
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
 from ratusz.inclusion.statements import Statement, StatementCampaign
+from ratusz.inclusion.trainings import Participant, Training, trainings_report
 from ratusz.lib import demo as demo_steps
+from ratusz.messenger.models import Conversation, Message
 from ratusz.outbox.models import Delivery
 from ratusz.test import BaseTestCase, make_village
 
@@ -28,6 +31,10 @@ class DemoTests(BaseTestCase):
             Statement.objects.filter(submitted_on__isnull=False).count(),
             Statement.objects.filter(reminded_at__isnull=False).count(),
             Delivery.objects.count(),
+            Training.objects.count(),
+            Participant.objects.count(),
+            FaultReport.objects.count(),
+            Conversation.objects.count(),
         )
 
     def test_it_fills_the_register_once(self):
@@ -83,3 +90,28 @@ class DemoTests(BaseTestCase):
             Delivery.objects.filter(item__startswith="statement:").count(),
             channels["email"],
         )
+
+    def test_it_shows_trainings_and_a_fault_report(self):
+        demo.load(self.gmina, today=TODAY)
+        _title, _headers, rows = trainings_report(self.gmina)
+        self.assertEqual(len(rows), len(demo.TRAININGS))
+        self.assertEqual([row[3] for row in rows], [9, 7, 5])  # one absent each
+        self.assertTrue(all(row[4] > 0 for row in rows))
+        self.assertEqual(rows[0][4], 8 * 4 + 2)  # one left at half time
+        self.assertEqual(rows[-1][4], 4 * 2.5 + 1)
+        report = FaultReport.objects.get()
+        item = report.equipment
+        self.assertEqual(item.inventory_number, demo.FAULTY_ITEM)
+        self.assertEqual(item.status, Status.IN_REPAIR)
+        conversation = report.conversation
+        self.assertEqual(conversation.gmina, self.gmina)
+        self.assertEqual(conversation.subject, f"Usterka sprzętu {demo.FAULTY_ITEM}")
+        self.assertTrue(
+            conversation.messages.filter(author=Message.Author.STAFF).exists()
+        )
+        # The report came just before the repair it led to.
+        kinds = [
+            "report" if entry.report else entry.event.to_status
+            for entry in item_history(item)
+        ]
+        self.assertEqual(kinds.index("report"), kinds.index(Status.IN_REPAIR) + 1)

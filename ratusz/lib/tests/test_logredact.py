@@ -83,6 +83,7 @@ class RedactTestCase(SimpleTestCase):
         routes = dict(secret_routes())
         self.assertIn("messenger-resident", routes)
         self.assertIn("fans-confirm", routes)
+        self.assertIn("inclusion-report-fault", routes)
         for name, kwargs in routes.items():
             with self.subTest(name):
                 values = {k: token if k in SECRET_KWARGS else "1" for k in kwargs}

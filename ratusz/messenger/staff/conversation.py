@@ -16,6 +16,7 @@ from ratusz.website import procedures
 
 from .. import services
 from ..models import Conversation, Message, SavedReply
+from ..subjects import subjects_of
 from .access import get_conversation
 from .forms import (
     WARSAW,
@@ -117,6 +118,7 @@ def _render(
             ),
             saved_replies=_saved_replies(conversation, request.user),
             suggestions=_suggestions(conversation),
+            subjects=subjects_of(conversation, request.user),
         )
     return render(request, template, context)
 

@@ -12,12 +12,13 @@ from playwright.sync_api import expect
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.inclusion import demo, statements
+from ratusz.inclusion import demo, statements, trainings
 from ratusz.inclusion.equipment import Equipment, Protocol
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
 from ratusz.inclusion.statements import StatementCampaign
 from ratusz.inclusion.tests.factory import hand_over, make_household, make_item
+from ratusz.inclusion.trainings import Participant, Training
 from ratusz.tests.browser.test_staff_on_a_phone import (
     HIDDEN_ON_PURPOSE,
     OVERFLOW_JS,
@@ -58,6 +59,10 @@ SCREENS = {
     "inclusion-statement-campaign": ("campaign",),
     "inclusion-statement-followup": ("past_campaign",),
     "inclusion-statement-record": ("statement",),
+    "inclusion-trainings": (),
+    "inclusion-training-add": (),
+    "inclusion-training": ("training",),
+    "inclusion-training-edit": ("training",),
 }
 
 
@@ -86,6 +91,9 @@ def register(site_data):
     )
     protocol = hand_over(household, item)
     make_item(gmina, programme, "EI/900")  # one to offer in a new protocol
+    training = Training.objects.filter(gmina=gmina).order_by("starts_at").first()
+    # The long-named household on a training, and a search that finds others.
+    trainings.add_participant(training, household)
     assert Household.objects.filter(gmina=gmina).count() > 30
     assert Equipment.objects.filter(gmina=gmina).count() > 30
     # The demo's campaigns: last year's closed, this year's open; the
@@ -106,6 +114,7 @@ def register(site_data):
         "campaign": campaign,
         "past_campaign": past,
         "statement": statement,
+        "training": training,
     }
 
 
@@ -125,7 +134,8 @@ def test_every_register_screen_fits_and_passes_axe(register, page):
         path = reverse(name, args=[gmina.pk, *(register[k].pk for k in keys)])
         for label, viewport in (("390 px", PHONE), ("1280 px", DESKTOP)):
             page.set_viewport_size(viewport)
-            response = page.goto(register["url"] + path)
+            query = "?q=a" if name == "inclusion-training" else ""
+            response = page.goto(register["url"] + path + query)
             assert response.status == 200, f"{name}: {response.status}"
             expect(page.locator("main h1").first).to_be_visible()
             problems = page.evaluate(OVERFLOW_JS, HIDDEN_ON_PURPOSE)
@@ -171,3 +181,42 @@ def test_a_statement_is_recorded_from_the_campaign(register, page):
     statement.refresh_from_db()
     assert statement.submitted_on == date.today()
     assert statement.received_how == "in_person"
+
+
+def test_staff_enrol_households_and_record_attendance(register, page):
+    login(page, register["url"])
+    page.set_viewport_size(PHONE)
+    gmina = register["gmina"]
+    page.goto(register["url"] + reverse("inclusion-index"))
+    page.get_by_role("link", name="Szkolenia", exact=True).click()
+    page.get_by_role("link", name="Dodaj szkolenie").click()
+    page.get_by_label("Temat").fill("Zakupy w internecie bez ryzyka")
+    page.get_by_label("Początek").fill("2026-11-20T10:00")
+    page.get_by_label("Koniec").fill("2026-11-20T13:00")
+    page.get_by_label("Miejsce", exact=True).fill("Świetlica w Łąkach")
+    page.get_by_label("Liczba godzin").fill("3")
+    page.get_by_role("button", name="Zapisz", exact=True).click()
+    expect(
+        page.get_by_role("heading", level=1, name="Zakupy w internecie bez ryzyka")
+    ).to_be_visible()
+
+    surname = "Brzęczyszczykiewicz"
+    page.get_by_label("Szukaj (nazwisko, imię, adres, telefon)").fill(surname)
+    page.get_by_role("button", name="Szukaj").click()
+    page.get_by_role("button", name=f"Zapisz {surname}").click()
+    expect(page.get_by_text("Zapisano na szkolenie")).to_be_visible()
+    page.get_by_label(f"obecny: {surname}").check()
+    page.get_by_role("button", name="Zapisz obecność").click()
+    expect(page.get_by_text("Zapisano obecność.")).to_be_visible()
+
+    training = Training.objects.get(gmina=gmina, title__startswith="Zakupy")
+    participant = Participant.objects.get(training=training)
+    assert participant.household == register["household"]
+    assert (participant.attended, participant.hours_attended) == (True, 3)
+    page.goto(
+        register["url"]
+        + reverse("inclusion-household", args=[gmina.pk, register["household"].pk])
+    )
+    expect(
+        page.get_by_role("link", name="Zakupy w internecie bez ryzyka")
+    ).to_be_visible()

@@ -125,7 +125,6 @@ INSTALLED_APPS = [
     "ratusz.integrations.sms",
     "ratusz.integrations.facebook",
     "ratusz.integrations.mastodon",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from . import network_checks
+from . import network_checks, rodo
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -15,3 +15,10 @@ def check_access_points():
 @db_periodic_task(crontab(minute="40", hour="3"))
 def forget_old_network_history():
     return network_checks.forget_old_history()
+
+
+@db_periodic_task(crontab(minute="50", hour="3"))
+def anonymise_households():
+    """Anonymise the households that asked for erasure once their programme
+    records' archiving period is over."""
+    return rodo.anonymise_due()

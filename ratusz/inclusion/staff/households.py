@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
+from .. import rodo
 from ..access import get_register_gmina
 from ..access_log import AccessLog, record
 from ..households import Household
 from .exports import spreadsheet
-from .forms import HouseholdFilter, HouseholdForm
+from .forms import ErasureForm, HouseholdFilter, HouseholdForm
 from .listing import logged_list
 
 Action = AccessLog.Action
@@ -89,6 +91,7 @@ def household_detail(request, gmina_id, pk):
             "items": household.equipment.order_by("inventory_number"),
             "protocols": household.protocols.prefetch_related("items"),
             "inspections": household.inspections.all(),
+            "retention_end": rodo.retention_end(household),
         },
     )
 
@@ -96,6 +99,9 @@ def household_detail(request, gmina_id, pk):
 def household_edit(request, gmina_id, pk=None):
     if pk:
         gmina, household = _get_household(request, gmina_id, pk)
+        if household.anonymised_at:
+            messages.error(request, _("Gospodarstwo jest zanonimizowane."))
+            return redirect("inclusion-household", gmina.pk, household.pk)
         record(gmina, request.user, Action.EDIT, _subject(household))
     else:
         gmina = get_register_gmina(request, gmina_id)
@@ -115,5 +121,53 @@ def household_edit(request, gmina_id, pk=None):
             "form": form,
             "title": _("Gospodarstwo domowe"),
             "back": reverse("inclusion-households", args=[gmina.pk]),
+        },
+    )
+
+
+def household_export(request, gmina_id, pk):
+    """Everything the register holds about the household (RODO art. 15/20)."""
+    gmina, household = _get_household(request, gmina_id, pk)
+    record(gmina, request.user, Action.EXPORT, f"{_subject(household)} (RODO, ZIP)")
+    response = HttpResponse(
+        rodo.export_household(household), content_type="application/zip"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="gospodarstwo-{household.pk}-dane.zip"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def household_erase(request, gmina_id, pk):
+    """The household's erasure request (RODO art. 17): asks, then erases
+    what the programme does not require and marks the rest."""
+    gmina, household = _get_household(request, gmina_id, pk)
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record(
+            gmina, request.user, Action.EDIT, f"{_subject(household)} (RODO: usunięcie)"
+        )
+        if rodo.request_erasure(household):
+            messages.success(request, _("Dane gospodarstwa zanonimizowano."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Usunięto dane, których program nie wymaga. Pozostałe "
+                    "zostaną zanonimizowane po okresie archiwizacji."
+                ),
+            )
+        return redirect("inclusion-household", gmina.pk, household.pk)
+    record(gmina, request.user, Action.VIEW, _subject(household))
+    return render(
+        request,
+        "inclusion/admin/household_erase.html",
+        {
+            "gmina": gmina,
+            "household": household,
+            "form": form,
+            "retention_end": rodo.retention_end(household),
+            "archive_years": rodo.archive_years(),
         },
     )

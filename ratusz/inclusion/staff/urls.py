@@ -4,7 +4,7 @@ in the URL, so another gmina's id is a 404."""
 
 from django.urls import path
 
-from . import checks, equipment, households, log, programmes, protocols
+from . import checks, equipment, households, log, programmes, protocols, reports
 
 _G = "gmina/<int:gmina_id>/"
 
@@ -41,6 +41,16 @@ urlpatterns = [
         f"{_G}gospodarstwa/<int:pk>/edytuj/",
         households.household_edit,
         name="inclusion-household-edit",
+    ),
+    path(
+        f"{_G}gospodarstwa/<int:pk>/dane/",
+        households.household_export,
+        name="inclusion-household-export",
+    ),
+    path(
+        f"{_G}gospodarstwa/<int:pk>/usun-dane/",
+        households.household_erase,
+        name="inclusion-household-erase",
     ),
     path(
         f"{_G}gospodarstwa/<int:household_id>/protokol/",
@@ -85,6 +95,13 @@ urlpatterns = [
         f"{_G}protokoly/<int:pk>/skan/",
         protocols.protocol_scan,
         name="inclusion-protocol-scan",
+    ),
+    path(f"{_G}raporty/", reports.report_list, name="inclusion-reports"),
+    path(f"{_G}raporty/pdf/", reports.report_pdf, name="inclusion-reports-pdf"),
+    path(
+        f"{_G}raporty/<slug:slug>.<str:fmt>",
+        reports.report_download,
+        name="inclusion-report-download",
     ),
     path(f"{_G}rejestr-dostepu/", log.access_log, name="inclusion-access-log"),
     path(f"{_G}kontrole/", checks.check_lists, name="inclusion-checks"),

@@ -125,7 +125,7 @@ def equipment_report(gmina, programme=None) -> Table:
         by_programme.setdefault(name, {})[status] = n
     headers = [_("Program"), *Status.labels, _("Razem")]
     rows = []
-    for name in sorted(by_programme):
+    for name in sorted(by_programme, key=str.casefold):
         statuses = by_programme[name]
         cells = [statuses.get(value, 0) for value in Status.values]
         rows.append([name, *cells, sum(cells)])
@@ -159,7 +159,7 @@ def households_report(gmina, programme=None) -> Table:
     )
     for village, n in items:
         rows_by_village.setdefault(village or "", [0, 0, 0])[2] += n
-    named = sorted(name for name in rows_by_village if name)
+    named = sorted((name for name in rows_by_village if name), key=str.casefold)
     order = named + ([""] if "" in rows_by_village else [])
     rows = [[name or _("bez sołectwa"), *rows_by_village[name]] for name in order]
     if len(rows) > 1:

@@ -143,6 +143,9 @@ def household_erase(request, gmina_id, pk):
     """The household's erasure request (RODO art. 17): asks, then erases
     what the programme does not require and marks the rest."""
     gmina, household = _get_household(request, gmina_id, pk)
+    if household.anonymised_at:
+        messages.error(request, _("Gospodarstwo jest już zanonimizowane."))
+        return redirect("inclusion-household", gmina.pk, household.pk)
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         record(

@@ -5,7 +5,8 @@ eInclusion" (POIG 8.3), with a few dozen households, their computer sets
 handed over under protocols, a few later events (a repair, a return, a
 loss) and a year of durability checks (some due soon, some overdue). Its
 durability started two years before the demo's day, so that a newcomer
-sees the countdown running. Idempotent: rows are found by their
+sees the countdown running; one household has asked for erasure (RODO) and
+waits for anonymisation. Idempotent: rows are found by their
 natural keys (programme name, household name and address, inventory
 number), and an item already handed over is left as it is.
 """
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from ratusz.gminas.models import Village
 
-from . import checks
+from . import checks, rodo
 from . import equipment as register
 from .equipment import Equipment, Status
 from .households import Household
@@ -76,6 +77,19 @@ def load(gmina, *, today: date) -> None:
     _inspections(gmina, programme, today)
     for n in range(HOUSEHOLDS + 1, HOUSEHOLDS + 5):  # spares in the stock
         _item(gmina, programme, n)
+    _erasure_request(gmina, programme)
+
+
+def _erasure_request(gmina, programme) -> None:
+    """The last household asked for erasure (RODO): its contact is gone, the
+    rest waits for the end of durability plus archiving."""
+    household = (
+        Household.objects.filter(gmina=gmina, programme=programme)
+        .order_by("-pk")
+        .first()
+    )
+    if household is not None and household.erasure_requested_on is None:
+        rodo.request_erasure(household, today=programme.durability_start)
 
 
 def _programme(gmina, today: date) -> Programme:

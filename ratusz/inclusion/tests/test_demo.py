@@ -51,3 +51,6 @@ class DemoTests(BaseTestCase):
         self.assertEqual(
             Household.objects.filter(village__isnull=False).count(), demo.HOUSEHOLDS
         )
+        [erased] = Household.objects.filter(erasure_requested_on__isnull=False)
+        self.assertEqual((erased.phone, erased.email, erased.notes), ("", "", ""))
+        self.assertIsNone(erased.anonymised_at)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ratusz.gminas.models import Gmina
+from ratusz.lib import polish
 from ratusz.lib.pdf import Document
 
 from .checks import Inspection
@@ -125,7 +126,7 @@ def equipment_report(gmina, programme=None) -> Table:
         by_programme.setdefault(name, {})[status] = n
     headers = [_("Program"), *Status.labels, _("Razem")]
     rows = []
-    for name in sorted(by_programme, key=str.casefold):
+    for name in polish.sorted_polish(by_programme):
         statuses = by_programme[name]
         cells = [statuses.get(value, 0) for value in Status.values]
         rows.append([name, *cells, sum(cells)])
@@ -159,7 +160,7 @@ def households_report(gmina, programme=None) -> Table:
     )
     for village, n in items:
         rows_by_village.setdefault(village or "", [0, 0, 0])[2] += n
-    named = sorted((name for name in rows_by_village if name), key=str.casefold)
+    named = polish.sorted_polish(name for name in rows_by_village if name)
     order = named + ([""] if "" in rows_by_village else [])
     rows = [[name or _("bez sołectwa"), *rows_by_village[name]] for name in order]
     if len(rows) > 1:
@@ -188,10 +189,9 @@ def durability_report(gmina, programme=None, *, today: date | None = None) -> Ta
             next_due_on=Subquery(latest.values("next_due_on")[:1]),
         )
         .select_related("programme", "village")
-        .order_by("surname", "first_name", "pk")
     )
     rows = []
-    for h in households:
+    for h in sorted(households, key=_by_name):
         checked = h.programme.household_checks
         running = h.programme.durability_state(today) == "running"
         if not (checked and running):
@@ -223,14 +223,20 @@ def durability_report(gmina, programme=None, *, today: date | None = None) -> Ta
     return _("Trwałość w gospodarstwach"), headers, rows
 
 
+def _by_name(household):
+    return (
+        polish.sort_key(household.surname),
+        polish.sort_key(household.first_name),
+        household.pk,
+    )
+
+
 def uptime_report(gmina, programme=None, *, now=None) -> Table:
     """The free network's uptime per access point and month (the last 12
     months with checks or outages, newest first)."""
-    points = _scoped(AccessPoint.objects.filter(gmina=gmina), programme).order_by(
-        "name", "pk"
-    )
+    points = _scoped(AccessPoint.objects.filter(gmina=gmina), programme)
     rows = []
-    for point in points:
+    for point in polish.sorted_polish(points, key=lambda p: p.name):
         for month in monthly_uptime(point, months=12, now=now):
             if not (month.checks or month.outages):
                 continue

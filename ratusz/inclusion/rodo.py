@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -166,12 +167,20 @@ def _value(value):
     return value
 
 
+def _is_staff_account(field) -> bool:
+    # Which official entered or changed a record is the office's
+    # accountability data about its staff, not the household's.
+    return field.is_relation and field.related_model is get_user_model()
+
+
 def _fields(obj: models.Model, *, files: dict[str, str] | None = None) -> dict:
-    """Every concrete field of `obj` by name; a relation as its text, a
-    private file as its name inside the archive."""
+    """Every concrete field of `obj` by name (staff accounts left out); a
+    relation as its text, a private file as its name inside the archive."""
     files = files or {}
     row = {}
     for field in obj._meta.concrete_fields:
+        if _is_staff_account(field):
+            continue
         if field.name in files:
             row[field.name] = files[field.name]
         elif field.is_relation:

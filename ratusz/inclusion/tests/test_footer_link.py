@@ -3,10 +3,12 @@ public access point (its page is a 404 without one), and a staff edit of the
 access points stales the pages whose footer may change."""
 
 from django.urls import reverse
+from django.utils import timezone
 
+from ratusz.inclusion import network_checks
 from ratusz.inclusion.network import AccessPoint
 from ratusz.test import BaseTestCase
-from ratusz.website.tests.test_pagecache import PageCacheTestCase, fetch
+from ratusz.website.tests.test_pagecache import PageCacheTestCase
 
 from .factory import make_access_point
 
@@ -38,8 +40,17 @@ class FooterLinkTests(BaseTestCase):
 
 
 class FooterCacheTests(PageCacheTestCase):
-    def test_the_first_access_point_stales_the_sites_pages(self):
+    def test_the_first_access_point_rebuilds_the_sites_pages(self):
         self.warm("/")
         with self.captureOnCommitCallbacks(execute=True):
-            make_access_point(self.gmina, "Rynek")
-        self.assertEqual(fetch("/").headers["x-cache"], "STALE")
+            point = make_access_point(
+                self.gmina, "Rynek", check_method="tcp", check_target="127.0.0.1:9"
+            )
+        self.assertIn("/darmowy-internet/", self.assertRebuilt("/").text)
+        self.assertCached("/")
+        # The worker's checks change no footer: the pages stay.
+        with self.captureOnCommitCallbacks(execute=True):
+            network_checks.record_result(
+                point, network_checks.Result(False, "brak"), now=timezone.now()
+            )
+        self.assertCached("/")

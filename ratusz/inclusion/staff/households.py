@@ -146,7 +146,8 @@ def household_erase(request, gmina_id, pk):
     if household.anonymised_at:
         messages.error(request, _("Gospodarstwo jest już zanonimizowane."))
         return redirect("inclusion-household", gmina.pk, household.pk)
-    form = ErasureForm(request.POST or None)
+    # An empty POST (the box not ticked) must still be a bound form.
+    form = ErasureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         record(
             gmina, request.user, Action.EDIT, f"{_subject(household)} (RODO: usunięcie)"

@@ -601,6 +601,13 @@ def envallowlists(name: str, default: str) -> dict[str, list[str]]:
     return lists
 
 
+# e-Inclusion register (ratusz/inclusion/rodo.py): years a household's
+# programme records are archived after the end of durability before the worker
+# anonymises a household that asked for erasure. 5 years is our default (the
+# common archival category B5 of an office's case files; unverified for each
+# agreement): a gmina whose funding agreement says longer sets it here.
+INCLUSION_ARCHIVE_YEARS = envint("INCLUSION_ARCHIVE_YEARS", "5")
+
 # The free network's access points (ratusz/inclusion, network_checks.py).
 # They live on a gmina's private network, which server-side requests may not
 # reach: NETWORK_CHECK_ALLOW names the networks the checks may, "*" for every

@@ -19,7 +19,7 @@ from wagtail.permissions import policy_registry
 from ratusz.lib import polish
 
 from . import services
-from .models import Category, Gmina, Village, polish_ascii
+from .models import Category, Gmina, Membership, User, Village, polish_ascii
 
 
 class PolishOrderIterator(ModelChoiceIterator):
@@ -180,3 +180,41 @@ class GminaPageForm(WagtailAdminPageForm):
         if page is None:
             return None
         return Gmina.objects.for_page(page)
+
+
+class MemberRoleForm(forms.Form):
+    """A staff member's role in one gmina: one of the gmina roles, nothing
+    more (being a superuser is not a role a gmina can give)."""
+
+    role = forms.ChoiceField(
+        label=gettext_lazy("Rola"), choices=Membership.Role.choices
+    )
+
+
+class AddMemberForm(MemberRoleForm):
+    username = forms.CharField(
+        label=gettext_lazy("Login konta"),
+        max_length=150,
+        help_text=gettext_lazy(
+            "Konto musi już istnieć: zakłada je administrator instalacji."
+        ),
+    )
+    field_order = ["username", "role"]
+
+    def __init__(self, *args, gmina: Gmina, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gmina = gmina
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Nie ma aktywnego konta o loginie „%(login)s”.") % {"login": username}
+            )
+        if Membership.objects.filter(gmina=self.gmina, user=user).exists():
+            raise forms.ValidationError(
+                _("To konto ma już rolę w tej gminie: zmień ją na liście.")
+            )
+        self.user = user
+        return username

@@ -20,6 +20,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -261,6 +262,33 @@ def remove_member(gmina: Gmina, user) -> None:
     """Take away the user's role in `gmina`; their roles elsewhere stay."""
     Membership.objects.filter(gmina=gmina, user=user).delete()
     user.groups.remove(*Group.objects.filter(gmina_role__gmina=gmina))
+
+
+class RoleRefused(Exception):
+    """A role change the acting administrator may not make (Polish message)."""
+
+
+def check_role_change(gmina: Gmina, user, *, by) -> None:
+    """Refuse a change of one's own role: an administrator who demotes or
+    removes themselves could leave the gmina without one."""
+    if user.pk == by.pk:
+        raise RoleRefused(
+            _("Nie możesz zmienić własnej roli: poproś innego administratora gminy.")
+        )
+
+
+def assign_role(gmina: Gmina, user, role: str, *, by) -> Membership:
+    """Give a member (or a new one) `role` in `gmina`, on an administrator's
+    word; only roles of `Membership.Role`."""
+    if role not in Role.values:
+        raise RoleRefused(_("Nieznana rola."))
+    check_role_change(gmina, user, by=by)
+    return add_member(gmina, user, role)
+
+
+def take_role(gmina: Gmina, user, *, by) -> None:
+    check_role_change(gmina, user, by=by)
+    remove_member(gmina, user)
 
 
 # The gmina's e-mail address as an inbox -----------------------------------

@@ -46,7 +46,7 @@ from wagtail.permissions import policy_registry
 
 from ratusz.lib import avatars
 
-from . import mail_views  # noqa: F401  (registers its admin URLs and menu item)
+from . import mail_views, members  # noqa: F401  (register admin URLs and menu items)
 from .models import Gmina
 from .permissions import scope_pages
 from .views import GminaViewSetGroup

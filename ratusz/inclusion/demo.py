@@ -9,7 +9,8 @@ and this year's in progress (reminders sent, some statements in), three
 trainings with their participants and hours, and one fault report a
 resident sent from an item's QR label (which then went for repair). Its
 durability started two years before the demo's day, so that a newcomer
-sees the countdown running; its reporting window is set around that day.
+sees the countdown running; its reporting window is set around that day;
+one household has asked for erasure (RODO) and waits for anonymisation.
 Idempotent: rows are found by their natural keys (programme name,
 household name and address, inventory number, training title), an item
 already handed over is left as it is, and the fault report is made once.
@@ -25,7 +26,7 @@ from django.utils import timezone
 from ratusz.gminas.models import Village
 from ratusz.messenger import services as messenger
 
-from . import checks, faults, statement_reminders, statements, trainings
+from . import checks, faults, rodo, statement_reminders, statements, trainings
 from . import equipment as register
 from .equipment import Equipment, Status
 from .faults import FaultReport
@@ -88,6 +89,19 @@ def load(gmina, *, today: date) -> None:
     _trainings(gmina, programme, today)
     for n in range(HOUSEHOLDS + 1, HOUSEHOLDS + 5):  # spares in the stock
         _item(gmina, programme, n)
+    _erasure_request(gmina, programme)
+
+
+def _erasure_request(gmina, programme) -> None:
+    """The last household asked for erasure (RODO): its contact is gone, the
+    rest waits for the end of durability plus archiving."""
+    household = (
+        Household.objects.filter(gmina=gmina, programme=programme)
+        .order_by("-pk")
+        .first()
+    )
+    if household is not None and household.erasure_requested_on is None:
+        rodo.request_erasure(household, today=programme.durability_start)
 
 
 def _programme(gmina, today: date) -> Programme:

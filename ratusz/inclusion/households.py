@@ -81,6 +81,14 @@ class Household(models.Model):
         related_name="+",
     )
 
+    # RODO (rodo.py): the day the household asked for erasure (what the
+    # programme does not require is erased at once), and when the worker
+    # anonymised the rest after the archiving period.
+    erasure_requested_on = models.DateField(
+        "żądanie usunięcia danych", null=True, blank=True
+    )
+    anonymised_at = models.DateTimeField("zanonimizowano", null=True, blank=True)
+
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
@@ -89,4 +97,5 @@ class Household(models.Model):
         ordering = ["surname", "first_name", "pk"]
 
     def __str__(self):
-        return f"{self.surname} {self.first_name}"
+        # An anonymised household has no first name.
+        return f"{self.surname} {self.first_name}".strip()

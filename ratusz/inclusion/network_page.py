@@ -56,6 +56,21 @@ def on_access_point_change(sender, instance, update_fields=None, **kwargs) -> No
     if update_fields and WORKER_FIELDS.issuperset(update_fields):
         return
     mark_stale(instance.gmina_id)
+    # Every page's footer links here while the gmina has a public access
+    # point (`has_public_network`); a staff edit may add the first one or
+    # retire the last, and is rare enough to stale the whole site.
+    site_id = (
+        Gmina.objects.filter(pk=instance.gmina_id)
+        .values_list("site_id", flat=True)
+        .first()
+    )
+    if site_id is not None:
+        pagecache.invalidate_on_commit(stale=pagecache.Selection(sites={site_id}))
+
+
+def has_public_network(gmina) -> bool:
+    """Whether /darmowy-internet/ shows anything for the gmina (one query)."""
+    return AccessPoint.objects.for_gmina(gmina).public().exists()
 
 
 # The map -------------------------------------------------------------------

@@ -1,18 +1,24 @@
 """The e-Inclusion register's personal fields (see ratusz.lib.personal_data).
 
 A household's data are programme records: the funding agreement obliges the
-gmina to keep them until the end of the durability period plus the
-archiving period (RODO art. 6(1)(c) and 17(3)(b)). They are not part of a
-follower's export; a household's own export and anonymisation after that
-period are the e-Inclusion issue's "Personal data" part — NOT BUILT YET.
+gmina to keep what the programme requires until the end of durability plus
+the archiving period (RODO art. 6(1)(c) and 17(3)(b)). They are not part of a
+follower's export: a household has its own export (a ZIP from its screen),
+and its erasure request erases at once what the programme does not require
+and leaves the rest to the worker's anonymisation after that period. Which
+field is which is decided once, in `rodo.py`; the reasons below come from it.
 """
 
 from ratusz.lib.personal_data import register
 
+from .rodo import ERASED_AT_ONCE, KEPT_UNTIL_RETENTION_END
+
+_EXPORT = "in the household's own export (rodo.export_household)"
 _PROGRAMME = (
-    "e-Inclusion programme record of a beneficiary household, kept until the "
-    "end of durability plus archiving (RODO art. 17(3)(b)); own export and "
-    "anonymisation NOT BUILT YET"
+    "e-Inclusion programme record of a beneficiary household (a statement's "
+    "note, a training attendance), kept until the end of durability plus "
+    "archiving (RODO art. 17(3)(b)); NOT YET in the household's export nor "
+    "cleared by its anonymisation (rodo.py predates it)"
 )
 _STAFF = "the login of the staff member who opened the register (accountability log)"
 _TRAINER = (
@@ -26,14 +32,21 @@ register(
         "inclusion.Programme.name": "a funding programme's name, not a person",
         "inclusion.AccessPoint.name": _PLACE,
         "inclusion.AccessPoint.address": _PLACE,
-        "inclusion.Household.surname": _PROGRAMME,
-        "inclusion.Household.first_name": _PROGRAMME,
-        "inclusion.Household.phone": _PROGRAMME,
-        "inclusion.Household.email": _PROGRAMME,
-        "inclusion.Household.address": _PROGRAMME,
-        "inclusion.Household.notes": _PROGRAMME,
-        "inclusion.Household.basis_note": _PROGRAMME,
-        "inclusion.Inspection.note": _PROGRAMME,
+        **{
+            f"inclusion.Household.{name}": (
+                f"e-Inclusion household: {reason}; erased at the household's "
+                f"erasure request; {_EXPORT}"
+            )
+            for name, reason in ERASED_AT_ONCE.items()
+        },
+        **{
+            label: (
+                "e-Inclusion programme record, required by the programme: kept "
+                "until the end of durability plus the archiving period (RODO art. "
+                f"17(3)(b)), then anonymised by the worker: {erasure}; {_EXPORT}"
+            )
+            for label, erasure in KEPT_UNTIL_RETENTION_END.items()
+        },
         "inclusion.Statement.note": _PROGRAMME,
         # A household's attendance at a programme's training (who came, how
         # long): the same programme record as the household itself.

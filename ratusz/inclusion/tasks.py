@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from . import network_checks, staff_reminders
+from . import network_checks, rodo, staff_reminders
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -22,3 +22,10 @@ def remind_staff():
     """E-mail coordinators the checks now due or overdue and the campaigns
     whose window ends soon (each once)."""
     return staff_reminders.run()
+
+
+@db_periodic_task(crontab(minute="50", hour="3"))
+def anonymise_households():
+    """Anonymise the households that asked for erasure once their programme
+    records' archiving period is over."""
+    return rodo.anonymise_due()

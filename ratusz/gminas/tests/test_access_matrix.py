@@ -70,6 +70,7 @@ SCREENS = {
     "site_history_csv": lambda t: (
         reverse("wagtailadmin_reports:site_history") + "?export=csv"
     ),
+    "members": lambda t: reverse("gminas-members", args=(t.gmina.pk,)),
 }
 
 # Roles: anonymous; bob (author, A); alice (editor, A); dora (administrator, A);
@@ -104,6 +105,7 @@ EXPECTED = {
         "gmina_history": 404,
         "village_delete": 404,
         **_OWN_HISTORY,
+        "members": "denied",
     },
     "alice": {
         **dict.fromkeys(_PAGES, "ok"),
@@ -112,6 +114,7 @@ EXPECTED = {
         "village_delete": 404,
         **dict.fromkeys(_IMAGES, "ok"),
         **_OWN_HISTORY,
+        "members": "denied",
     },
     "dora": dict.fromkeys(SCREENS, "ok"),
     "charlie": {
@@ -123,6 +126,7 @@ EXPECTED = {
         "image_edit": "denied",
         "image_delete": "denied",
         **_OTHER_HISTORY,
+        "members": 404,
     },
     "erin": {
         **dict.fromkeys(_PAGES, "denied"),
@@ -138,6 +142,7 @@ EXPECTED = {
         "image_edit": "denied",
         "image_delete": "denied",
         **_OTHER_HISTORY,
+        "members": 404,
     },
     "admin": dict.fromkeys(SCREENS, "ok"),
 }
@@ -216,6 +221,19 @@ def _image_deleted(t):
     return not type(t.image).objects.filter(pk=t.image.pk).exists()
 
 
+def _assign_role(t):
+    return (
+        reverse("gminas-member-role", args=(t.gmina.pk, t.bob.pk)),
+        {f"m{t.bob.pk}-role": Membership.Role.COORDINATOR},
+    )
+
+
+def _role_assigned(t):
+    return Membership.objects.filter(
+        gmina=t.gmina, user=t.bob, role=Membership.Role.COORDINATOR
+    ).exists()
+
+
 WRITES = {
     "publish_page": (_publish, _published),
     "delete_page": (_delete_page, _page_deleted),
@@ -224,6 +242,7 @@ WRITES = {
     "delete_village": (_delete_village, _village_deleted),
     "add_village": (_add_village, _village_added),
     "delete_image": (_delete_image, _image_deleted),
+    "assign_role": (_assign_role, _role_assigned),
 }
 _ADMINS = dict.fromkeys(WRITES, "applied")
 WRITE_EXPECTED = {

@@ -460,3 +460,35 @@ class AttendanceForm(forms.Form):
             (p, data[f"attended-{p.pk}"], data[f"hours-{p.pk}"])
             for p in self.participants
         ]
+
+
+class ReportFilter(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Program"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("wszystkie programy"),
+    )
+
+    def __init__(self, *args, gmina, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(
+            gmina=gmina
+        ).order_by("name")
+
+    def chosen_programme(self):
+        """The chosen programme of the gmina, or None (all of them)."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["programme"]
+        return None
+
+
+class ErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "Potwierdzam: gospodarstwo złożyło żądanie usunięcia danych"
+        ),
+        error_messages={
+            "required": gettext_lazy("Zaznacz potwierdzenie, aby usunąć dane.")
+        },
+    )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
+from .. import rodo
 from ..access import get_register_gmina
 from ..access_log import AccessLog, record
 from ..households import Household
 from ..statements import household_statements
 from .exports import spreadsheet
-from .forms import HouseholdFilter, HouseholdForm
+from .forms import ErasureForm, HouseholdFilter, HouseholdForm
 from .listing import logged_list
 from .programmes import local_today
 
@@ -107,6 +109,7 @@ def household_detail(request, gmina_id, pk):
             "training_hours": sum(
                 (p.hours_attended for p in participations if p.attended), Decimal(0)
             ),
+            "retention_end": rodo.retention_end(household),
         },
     )
 
@@ -114,6 +117,9 @@ def household_detail(request, gmina_id, pk):
 def household_edit(request, gmina_id, pk=None):
     if pk:
         gmina, household = _get_household(request, gmina_id, pk)
+        if household.anonymised_at:
+            messages.error(request, _("Gospodarstwo jest zanonimizowane."))
+            return redirect("inclusion-household", gmina.pk, household.pk)
         record(gmina, request.user, Action.EDIT, _subject(household))
     else:
         gmina = get_register_gmina(request, gmina_id)
@@ -133,5 +139,57 @@ def household_edit(request, gmina_id, pk=None):
             "form": form,
             "title": _("Gospodarstwo domowe"),
             "back": reverse("inclusion-households", args=[gmina.pk]),
+        },
+    )
+
+
+def household_export(request, gmina_id, pk):
+    """Everything the register holds about the household (RODO art. 15/20)."""
+    gmina, household = _get_household(request, gmina_id, pk)
+    record(gmina, request.user, Action.EXPORT, f"{_subject(household)} (RODO, ZIP)")
+    response = HttpResponse(
+        rodo.export_household(household), content_type="application/zip"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="gospodarstwo-{household.pk}-dane.zip"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def household_erase(request, gmina_id, pk):
+    """The household's erasure request (RODO art. 17): asks, then erases
+    what the programme does not require and marks the rest."""
+    gmina, household = _get_household(request, gmina_id, pk)
+    if household.anonymised_at:
+        messages.error(request, _("Gospodarstwo jest już zanonimizowane."))
+        return redirect("inclusion-household", gmina.pk, household.pk)
+    # An empty POST (the box not ticked) must still be a bound form.
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        record(
+            gmina, request.user, Action.EDIT, f"{_subject(household)} (RODO: usunięcie)"
+        )
+        if rodo.request_erasure(household):
+            messages.success(request, _("Dane gospodarstwa zanonimizowano."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Usunięto dane, których program nie wymaga. Pozostałe "
+                    "zostaną zanonimizowane po okresie archiwizacji."
+                ),
+            )
+        return redirect("inclusion-household", gmina.pk, household.pk)
+    record(gmina, request.user, Action.VIEW, _subject(household))
+    return render(
+        request,
+        "inclusion/admin/household_erase.html",
+        {
+            "gmina": gmina,
+            "household": household,
+            "form": form,
+            "retention_end": rodo.retention_end(household),
+            "archive_years": rodo.archive_years(),
         },
     )

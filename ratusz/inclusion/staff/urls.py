@@ -12,6 +12,7 @@ from . import (
     log,
     programmes,
     protocols,
+    reports,
     statements,
     trainings,
 )
@@ -51,6 +52,16 @@ urlpatterns = [
         f"{_G}gospodarstwa/<int:pk>/edytuj/",
         households.household_edit,
         name="inclusion-household-edit",
+    ),
+    path(
+        f"{_G}gospodarstwa/<int:pk>/dane/",
+        households.household_export,
+        name="inclusion-household-export",
+    ),
+    path(
+        f"{_G}gospodarstwa/<int:pk>/usun-dane/",
+        households.household_erase,
+        name="inclusion-household-erase",
     ),
     path(
         f"{_G}gospodarstwa/<int:household_id>/protokol/",
@@ -109,6 +120,13 @@ urlpatterns = [
     ),
     path(
         f"{_G}import/wzor/", imports.import_template, name="inclusion-import-template"
+    ),
+    path(f"{_G}raporty/", reports.report_list, name="inclusion-reports"),
+    path(f"{_G}raporty/pdf/", reports.report_pdf, name="inclusion-reports-pdf"),
+    path(
+        f"{_G}raporty/<slug:slug>.<str:fmt>",
+        reports.report_download,
+        name="inclusion-report-download",
     ),
     path(f"{_G}rejestr-dostepu/", log.access_log, name="inclusion-access-log"),
     path(f"{_G}szkolenia/", trainings.training_list, name="inclusion-trainings"),

@@ -126,6 +126,29 @@ VIEWS = {
         lambda t: reverse("inclusion-import-template", args=[t.gmina.pk]),
         KEEPERS,
     ),
+    "reports": (lambda t: reverse("inclusion-reports", args=[t.gmina.pk]), KEEPERS),
+    "report-csv": (
+        lambda t: reverse(
+            "inclusion-report-download", args=[t.gmina.pk, "trwalosc", "csv"]
+        ),
+        KEEPERS,
+    ),
+    "reports-pdf": (
+        lambda t: reverse("inclusion-reports-pdf", args=[t.gmina.pk]),
+        KEEPERS,
+    ),
+    "household-export": (
+        lambda t: reverse(
+            "inclusion-household-export", args=[t.gmina.pk, t.household.pk]
+        ),
+        KEEPERS,
+    ),
+    "household-erase": (
+        lambda t: reverse(
+            "inclusion-household-erase", args=[t.gmina.pk, t.household.pk]
+        ),
+        KEEPERS,
+    ),
     "inspection-add": (
         lambda t: reverse(
             "inclusion-inspection-add", args=[t.gmina.pk, t.household.pk]
@@ -288,6 +311,8 @@ class AccessMatrixTests(BaseTestCase):
             reverse("inclusion-programme", args=[other, self.programme.pk]),
             reverse("inclusion-training", args=[other, self.training.pk]),
             reverse("inclusion-training-edit", args=[other, self.training.pk]),
+            reverse("inclusion-household-export", args=[other, self.household.pk]),
+            reverse("inclusion-household-erase", args=[other, self.household.pk]),
         ]:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
@@ -296,8 +321,25 @@ class AccessMatrixTests(BaseTestCase):
             {"status": Status.IN_REPAIR},
         )
         self.assertEqual(response.status_code, 404)
+        response = self.client.post(
+            reverse("inclusion-household-erase", args=[other, self.household.pk]),
+            {"confirm": "on"},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.household.refresh_from_db()
+        self.assertIsNone(self.household.erasure_requested_on)
         self.item.refresh_from_db()
         self.assertEqual(self.item.status, Status.LENT)
+
+    def test_an_erasure_needs_the_register_role(self):
+        url = reverse(
+            "inclusion-household-erase", args=[self.gmina.pk, self.household.pk]
+        )
+        for role in ["alice", "bob", "charlie", "erin"]:
+            self.client.force_login(getattr(self, role))
+            self.client.post(url, {"confirm": "on"})
+            self.household.refresh_from_db()
+            self.assertIsNone(self.household.erasure_requested_on, role)
 
     def test_posts_need_the_register_role(self):
         url = reverse("inclusion-equipment-status", args=[self.gmina.pk, self.item.pk])

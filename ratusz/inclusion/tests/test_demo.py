@@ -115,3 +115,6 @@ class DemoTests(BaseTestCase):
             for entry in item_history(item)
         ]
         self.assertEqual(kinds.index("report"), kinds.index(Status.IN_REPAIR) + 1)
+        [erased] = Household.objects.filter(erasure_requested_on__isnull=False)
+        self.assertEqual((erased.phone, erased.email, erased.notes), ("", "", ""))
+        self.assertIsNone(erased.anonymised_at)

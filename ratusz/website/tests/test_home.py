@@ -114,5 +114,7 @@ class HomePageTestCase(BaseTestCase):
 # Wagtail routing (5); public(), urgent, featured and latest with their villages,
 # news index (7); layout: gmina, statement, feed links, menu, footer links (4+);
 # Wagtail's site root paths read twice from the shared cache table (2); whether
-# the gmina shows public statistics, for the footer's link (1, insights).
-HOME_QUERIES = 19
+# the gmina shows public statistics, for the footer's link (1, insights); whether
+# it has a public access point, for the footer's "Darmowy internet" link (1,
+# inclusion: its page is a 404 without one).
+HOME_QUERIES = 20

@@ -24,8 +24,10 @@ from ratusz.website.models import ArticlePage, CustomImage
 # choices: categories, villages, tags (3); layout: gmina, statement, news index,
 # menu, footer links (5); Wagtail's site root paths read twice from the shared
 # cache table (2); whether the gmina shows public statistics, for the footer's
-# link (1, insights). None of them grows with the number of articles.
-LISTING_QUERIES = 24
+# link (1, insights); whether it has a public access point, for the footer's
+# "Darmowy internet" link (1, inclusion). None of them grows with the number of
+# articles.
+LISTING_QUERIES = 25
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ratusz-test-media-")
 
 

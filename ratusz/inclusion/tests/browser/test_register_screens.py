@@ -4,6 +4,7 @@ WCAG 2.1 A/AA violations on the whole page (Wagtail's chrome included).
 The same checks as ratusz/tests/browser/test_staff_on_a_phone.py, which
 leaves these screens to this file."""
 
+import re
 from datetime import date
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from ratusz.gminas.models import Membership
 from ratusz.gminas.tests.factory import make_member
-from ratusz.inclusion import demo, statements, trainings
+from ratusz.inclusion import demo, network_demo, statements, trainings
 from ratusz.inclusion.equipment import Equipment, Protocol
 from ratusz.inclusion.households import Household
 from ratusz.inclusion.models import Programme
@@ -63,6 +64,8 @@ SCREENS = {
     "inclusion-training-add": (),
     "inclusion-training": ("training",),
     "inclusion-training-edit": ("training",),
+    "inclusion-reports": (),
+    "inclusion-household-erase": ("household",),
 }
 
 
@@ -71,6 +74,7 @@ def register(site_data):
     gmina = site_data["gmina"]
     make_member(gmina, "kora", Membership.Role.COORDINATOR)
     demo.load(gmina, today=date.today())
+    network_demo.load(gmina, today=date.today())  # the uptime report
     programme = Programme.objects.get(gmina=gmina, name=demo.PROGRAMME)
     household = make_household(
         gmina,
@@ -220,3 +224,39 @@ def test_staff_enrol_households_and_record_attendance(register, page):
     expect(
         page.get_by_role("link", name="Zakupy w internecie bez ryzyka")
     ).to_be_visible()
+
+
+def test_reports_and_an_erasure_on_a_phone(register, page):
+    """The reports read as labelled rows; the erasure asks, then clears the
+    contact and keeps the programme's records."""
+    login(page, register["url"])
+    gmina, household = register["gmina"], register["household"]
+    page.set_viewport_size(PHONE)
+    page.goto(register["url"] + reverse("inclusion-reports", args=[gmina.pk]))
+    expect(
+        page.get_by_role("heading", name="Trwałość w gospodarstwach")
+    ).to_be_visible()
+    page.get_by_label("Program", exact=True).select_option(label=demo.PROGRAMME)
+    page.get_by_role("button", name="Pokaż").click()
+    expect(
+        page.get_by_role("link", name="Pobierz wszystkie raporty (PDF)")
+    ).to_have_attribute("href", re.compile(r"programme=\d+"))
+    page.goto(
+        register["url"]
+        + reverse("inclusion-household-erase", args=[gmina.pk, household.pk])
+    )
+    page.get_by_role("button", name="Usuń dane").click()
+    expect(page.get_by_text("Zaznacz potwierdzenie, aby usunąć dane.")).to_be_visible()
+    assert not page.evaluate(OVERFLOW_JS, HIDDEN_ON_PURPOSE)
+    assert not axe_violations(page)
+    page.get_by_label(
+        "Potwierdzam: gospodarstwo złożyło żądanie usunięcia danych"
+    ).check()
+    page.get_by_role("button", name="Usuń dane").click()
+    expect(
+        page.get_by_text("Usunięto dane, których program nie wymaga.")
+    ).to_be_visible()
+    expect(page.get_by_text("do anonimizacji po")).to_be_visible()
+    household.refresh_from_db()
+    assert household.erasure_requested_on is not None
+    assert household.surname.startswith("Brzęczyszczykiewicz")

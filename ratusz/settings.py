@@ -143,6 +143,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "django.contrib.admin",
     "django.contrib.auth",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -167,6 +170,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: turns a locked-out login into the Polish 429 page.
     "axes.middleware.AxesMiddleware",
+    # The second factor of staff (ratusz/gminas/mfa.py).
+    "django_otp.middleware.OTPMiddleware",
+    "ratusz.gminas.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ratusz.website.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -438,6 +444,12 @@ INSIGHTS_ROLLUP_MONTHS = envint("INSIGHTS_ROLLUP_MONTHS", "25")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Two factors for staff (a TOTP app + recovery codes): enrolment is forced
+# at the first sign-in. `make run`'s demo and the test suite turn it off (its
+# banner says so); a member who set it up is always asked for it.
+STAFF_MFA_REQUIRED = envbool("STAFF_MFA_REQUIRED", "0" if TESTING else "1")
+OTP_TOTP_ISSUER = "Ratusz"
+
 # Staff sessions end after SESSION_IDLE_MINUTES without a request (each
 # request moves the end; residents have no session, so nothing is written for
 # them). A password change ends the other sessions (Django's session hash).

@@ -16,6 +16,7 @@ from wagtail.models import Workflow
 from wagtail.permissions import policy_registry
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from . import mfa_views
 from .views import (
     LimitedPasswordResetView,
     OwnGminaPageBrowseView,
@@ -101,5 +102,10 @@ urlpatterns += [
         LimitedPasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    # The second factor: reached signed in but before it is given (the
+    # views check the sign-in themselves; SecondFactorMiddleware sends here).
+    path("2fa/", mfa_views.manage, name="mfa-manage"),
+    path("2fa/konfiguracja/", mfa_views.setup, name="mfa-setup"),
+    path("2fa/kod/", mfa_views.verify, name="mfa-verify"),
 ]
 urlpatterns = decorate_urlpatterns(urlpatterns, never_cache)

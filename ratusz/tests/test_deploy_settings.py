@@ -172,3 +172,24 @@ def test_django_admin_is_not_mounted_in_production(tmp_path):
     asked = run(DJANGO_ADMIN_ENABLED="1")
     assert asked.returncode != 0
     assert "AssertionError" in asked.stderr
+
+
+def test_production_requires_a_second_factor_of_staff(tmp_path):
+    probe = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "assert settings.STAFF_MFA_REQUIRED is True\n"
+        "assert 'ratusz.gminas.mfa.SecondFactorMiddleware' in settings.MIDDLEWARE\n"
+        "print('required')\n"
+    )
+    result = _run_in_production(
+        tmp_path, ["-c", probe], SECRET_KEY=secrets.token_urlsafe(60)
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "required" in result.stdout
+    # Only an explicit setting turns it off (as `make run`'s demo does).
+    off = _run_in_production(
+        tmp_path, ["-c", probe], SECRET_KEY=secrets.token_urlsafe(60),
+        STAFF_MFA_REQUIRED="0",
+    )  # fmt: skip
+    assert off.returncode != 0

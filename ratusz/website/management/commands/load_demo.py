@@ -2,6 +2,7 @@
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ratusz.website.demo import loader
@@ -53,5 +54,10 @@ class Command(BaseCommand):
             lines.append(
                 "  Hasło:           pokazane przy pierwszym uruchomieniu "
                 "(nowe: manage.py load_demo --reset-password)"
+            )
+        if not settings.STAFF_MFA_REQUIRED:
+            lines.append(
+                "  Dwuetapowe logowanie: wyłączone w trybie demonstracyjnym "
+                "(w produkcji wymagane: STAFF_MFA_REQUIRED=1, domyślnie)"
             )
         self.stdout.write("\n".join(lines))

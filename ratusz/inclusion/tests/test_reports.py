@@ -194,12 +194,17 @@ class ReportNumbersTests(BaseTestCase):
 
     def test_another_gmina_sees_only_its_own(self):
         with time_machine.travel(NOW):
-            tables = [r.run(self.other_gmina) for r in reports.all_reports()]
+            tables = {r.slug: r.run(self.other_gmina) for r in reports.all_reports()}
         text = repr(tables)
         self.assertIn("Obca", text)
         for name in ["Kowalska", "eInclusion", "Łąki", "Rynek", "PPGR"]:
             self.assertNotIn(name, text)
-        equipment, households, _durability, uptime = (t[2] for t in tables)
+        equipment, households, uptime = (
+            tables[slug][2] for slug in ("sprzet", "solectwa", "dostepnosc")
+        )
+        # No campaigns and no trainings in the other gmina.
+        self.assertEqual(tables["oswiadczenia"][2], [])
+        self.assertEqual(tables["szkolenia"][2], [])
         self.assertEqual(equipment, [["Obcy program", 0, 1, 0, 0, 0, 0, 0, 1]])
         self.assertEqual(households, [["Obce Pole", 1, 1, 1]])
         self.assertEqual(

@@ -10,6 +10,8 @@ must never send anyone to a real office's address.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ratusz.lib import polish
+
 WOJT = "Tomasz Zieliński"
 PRZEWODNICZACA = "Barbara Kaczmarek"
 BIP = "https://bip.zawada-gorna.example"
@@ -969,11 +971,8 @@ def waste_schedule(period_start: date) -> Article:
     )
 
 
-_ASCII = str.maketrans("ąćęłńóśźż", "acelnoszz")
-
-
 def _slug_month(month: int) -> str:
-    return MONTHS[month - 1].translate(_ASCII)
+    return polish.fold(MONTHS[month - 1])
 
 
 SESSION_AGENDAS = {

@@ -956,9 +956,9 @@ def waste_schedule(period_start: date) -> Article:
         f"sołectwach na {MONTHS[months[0] - 1]} i {MONTHS[months[1] - 1]}. "
         "Pojemniki i worki wystawcie do 6:30.",
         [
-            "Odpady odbiera firma wyłoniona w przetargu gminnym. Pojemniki i "
-            "worki należy wystawić przed posesję w dniu odbioru do godziny "
-            "6:30.",
+            "Wywóz śmieci w każdym sołectwie: terminy poniżej. Odpady odbiera "
+            "firma wyłoniona w przetargu gminnym. Pojemniki i worki należy "
+            "wystawić przed posesję w dniu odbioru do godziny 6:30.",
             "<ul>" + "".join(items) + "</ul>",
             notes[months[0]],
             "Jeśli odpady nie zostały odebrane, zgłoście to do Referatu Ochrony "

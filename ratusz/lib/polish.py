@@ -149,9 +149,9 @@ _FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZ
 _ACCENTED = {
     "a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "źż"
 }  # fmt: skip
-# Spellings tried per word, fewest changed letters first: enough for every
-# word with up to three Polish letters ("odpowiedzialnosc" has 10 candidate
-# letters, 175 spellings with at most 3 changes), a few milliseconds at worst.
+# Spellings tried per word, fewest changed letters first: every spelling with
+# up to three Polish letters of a word with a dozen candidate letters
+# ("odpowiedzialnosc" has 10: under 200 spellings), a few milliseconds at worst.
 MAX_SPELLINGS = 256
 MAX_RESTORED_CHARS = 30
 

@@ -53,11 +53,6 @@ EXCLUDED = {
     "messenger-inbox-events": "Server-Sent Events stream of the inbox, not a page",
     "messenger-conversation-events": "Server-Sent Events stream, not a page",
     "messenger-availability": "POST-only switch; redirects back to the inbox",
-    "messenger-admin-search": (
-        "Wagtail's page search, answered through messenger so that a case "
-        "reference opens the case (its layout is Wagtail's; the inbox search "
-        "is walked in messenger/tests/browser/test_inbox_pages.py)"
-    ),
     **dict.fromkeys(
         [
             "messenger-reply",

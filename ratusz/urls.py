@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", include(gminas_admin_urls)),
     # The inbox's live streams (async; they check access themselves).
     path("admin/", include(messenger_staff_urls.live_urlpatterns)),
+    # The admin's search box: a case reference opens the case.
+    path("admin/", include(messenger_staff_urls.search_urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenty/", include(wagtaildocs_urls)),
     path("", include(webpush_urls)),

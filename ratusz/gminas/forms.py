@@ -19,7 +19,7 @@ from wagtail.permissions import policy_registry
 from ratusz.lib import polish
 
 from . import services
-from .models import Category, Gmina, Membership, User, Village, polish_ascii
+from .models import Category, Gmina, Membership, User, Village
 
 
 class PolishOrderIterator(ModelChoiceIterator):
@@ -148,7 +148,7 @@ class GminaOwnedForm(WagtailAdminModelForm):
         # Fill in the slug here, not in save(), so that the (gmina, slug)
         # constraint is validated as a form error rather than a crash.
         if not cleaned_data.get("slug") and cleaned_data.get("name"):
-            slug = slugify(polish_ascii(cleaned_data["name"]))[:80] or "bez-nazwy"
+            slug = slugify(polish.fold(cleaned_data["name"]))[:80] or "bez-nazwy"
             cleaned_data["slug"] = slug
         return cleaned_data
 

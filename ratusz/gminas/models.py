@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from ratusz.lib.colours import AA_NORMAL_TEXT, WHITE, contrast_ratio
-from ratusz.lib.polish import gmina_genitive, gmina_locative
+from ratusz.lib.polish import fold, gmina_genitive, gmina_locative
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Podaj kolor w zapisie #RRGGBB.")
 
@@ -300,7 +300,7 @@ class GminaOwned(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(polish_ascii(self.name))[:80] or "bez-nazwy"
+            self.slug = slugify(fold(self.name))[:80] or "bez-nazwy"
         super().save(*args, **kwargs)
 
 
@@ -339,14 +339,6 @@ class Category(GminaOwned):
                 fields=["gmina", "slug"], name="gminas_category_unique_slug"
             )
         ]
-
-
-_POLISH = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
-
-
-def polish_ascii(text: str) -> str:
-    """Fold Polish letters to ASCII for URLs ("Łódź" -> "Lodz")."""
-    return text.translate(_POLISH)
 
 
 class RateLimitHit(models.Model):

@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ratusz.gminas.models import Gmina, Village, polish_ascii
-from ratusz.lib import private_files
+from ratusz.gminas.models import Gmina, Village
+from ratusz.lib import polish, private_files
 from ratusz.lib.phones import national_number
 from ratusz.lib.polish import sorted_polish
 from ratusz.lib.spreadsheets import unescape_formula
@@ -108,7 +108,7 @@ KIND_SYNONYMS = {
 def fold(text) -> str:
     """`text` for comparing what people type: no case, no Polish letters,
     punctuation and runs of spaces as one space ("Zawada-Górna" ~ "zawada gorna")."""
-    return " ".join(re.findall(r"\w+", polish_ascii(str(text or "")).casefold()))
+    return " ".join(re.findall(r"\w+", polish.fold(str(text or "")).casefold()))
 
 
 def _header(text) -> str:

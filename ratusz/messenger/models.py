@@ -235,6 +235,12 @@ class Message(models.Model):
     # on PostgreSQL (an id is given at insert, shown at commit). None until
     # the transaction commits.
     seq = models.BigIntegerField(null=True, blank=True, editable=False, unique=True)
+    # The inbox search's index of `body` (`messenger.search`): its lemmas and
+    # folded lemmas (`lib.polish`). None until indexed: the first search after
+    # a message arrives indexes it, so the write path pays nothing. Whatever
+    # rewrites or erases a body must set both back to None.
+    lemmas = models.TextField(null=True, blank=True, editable=False)
+    folded_lemmas = models.TextField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]

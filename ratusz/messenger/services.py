@@ -126,6 +126,21 @@ def case_reference(year: int, number: int) -> str:
     return f"{CASE_PREFIX}/{year}/{number:06d}"
 
 
+# "RZ/2026/000123" anywhere in a text, however spaced or cased ("rz 2026/123").
+_CASE_REFERENCE = re.compile(
+    rf"(?<![\w/]){CASE_PREFIX}\s*[/ ]\s*(\d{{4}})\s*/\s*(\d{{1,9}})(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+def find_case_reference(text: str) -> tuple[int, int] | None:
+    """The (year, number) of the first case reference in `text`, or None."""
+    match = _CASE_REFERENCE.search(text or "")
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
 @transaction.atomic
 def open_conversation(
     gmina,

@@ -1,10 +1,12 @@
 """Admin wiring of the messenger: the "Rozmowy" menu item with its unread
-count, the inbox URLs, the statistics and office-hours settings entries."""
+count, the inbox URLs, the statistics and office-hours settings entries, and
+"Rozmowy" among the admin search's areas."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.search import SearchArea
 
 from ratusz.gminas.models import Gmina
 
@@ -65,4 +67,24 @@ def register_hours_menu_item():
         name="godziny-odpowiedzi",
         icon_name="time",
         order=620,
+    )
+
+
+class ConversationSearchArea(SearchArea):
+    """ "Rozmowy" on the admin search's results: the same words searched in
+    the inbox (a case reference opens the case)."""
+
+    def is_shown(self, request):
+        return Gmina.objects.for_user(request.user).exists()
+
+
+@hooks.register("register_admin_search_area")
+def register_conversation_search_area():
+    return ConversationSearchArea(
+        "Rozmowy",
+        reverse("messenger-inbox-index"),
+        name="rozmowy",
+        icon_name="mail",
+        # After Wagtail's pages (100): the sidebar's search box opens the first.
+        order=150,
     )

@@ -7,7 +7,7 @@
 from django.utils.text import slugify
 from wagtail.models import Page
 
-from ratusz.gminas.models import polish_ascii
+from ratusz.lib import polish
 
 from .models import HomePage, NewsIndexPage
 
@@ -15,7 +15,7 @@ from .models import HomePage, NewsIndexPage
 def create_home(name: str) -> HomePage:
     """A published home page named `name`, with a published news index under it."""
     tree_root = Page.get_first_root_node()
-    base = slugify(polish_ascii(name)) or "gmina"
+    base = slugify(polish.fold(name)) or "gmina"
     slug, n = base, 1
     while tree_root.get_children().filter(slug=slug).exists():
         n += 1

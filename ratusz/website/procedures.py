@@ -7,7 +7,9 @@ site's live procedure pages are ranked by the lemmas they share with it,
 each weighted by its inverse document frequency among the site's procedures
 (so "gmina" or "urząd", on every page, weigh next to nothing) and three times
 more in the title. A few colloquial words ("śmieci", "dziura", "meldunek")
-also count as the official ones the pages use.
+also count as the official ones the pages use. A question typed without
+Polish letters ("dowod osobisty", "smieci") matches through the folded
+lemmas (`lib.polish.folded_readings`), a little below an exact match.
 
 The lemma index of a site's procedures is kept in memory per process. A
 publication, unpublication, move or deletion in this process drops it at
@@ -36,7 +38,6 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from ratusz.gminas.models import polish_ascii
 from ratusz.lib import polish
 
 from . import search
@@ -45,6 +46,9 @@ from .seo import absolute_url
 
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 0.8
+# A match found only without Polish letters ("dowod" ~ "dowód"), or through
+# what such a word stands for, counts a little less than an exact one.
+FOLDED_WEIGHT = 0.9
 # A lemma on more than this share of a site's procedures says nothing about
 # which one a resident means (once the site has enough of them to tell).
 COMMON_SHARE = 0.5
@@ -92,6 +96,8 @@ class _Doc:
     pk: int
     title: frozenset[str]
     text: frozenset[str]
+    folded_title: frozenset[str]
+    folded_text: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class _Index:
     token: tuple
     docs: tuple[_Doc, ...]
     idf: dict[str, float]
+    # The same over the folded lemmas.
+    folded_idf: dict[str, float]
 
 
 _indexes: dict[int, _Index] = {}
@@ -118,24 +126,44 @@ def _token(site) -> tuple:
     return (site.root_page_id, row["n"], row["last"], row["ids"])
 
 
-def _build(site, token: tuple) -> _Index:
-    docs = []
+def _idf(texts: list[frozenset[str]]) -> dict[str, float]:
     df: dict[str, int] = {}
-    rows = _site_procedures(site).values_list("pk", "title_lemmas", "lemmas")
-    for pk, title_lemmas, lemmas in rows:
-        title = frozenset(title_lemmas.split())
-        text = frozenset(lemmas.split()) | title
-        docs.append(_Doc(pk, title, text))
+    for text in texts:
         for lemma in text:
             df[lemma] = df.get(lemma, 0) + 1
-    n = len(docs)
+    n = len(texts)
     idf = {}
     for lemma, count in df.items():
         if n >= COMMON_MIN_DOCS and count > COMMON_SHARE * n:
             continue
         # BM25's idf: positive, near zero for a lemma on every page.
         idf[lemma] = math.log(1 + (n - count + 0.5) / (count + 0.5))
-    return _Index(token=token, docs=tuple(docs), idf=idf)
+    return idf
+
+
+def _build(site, token: tuple) -> _Index:
+    docs = []
+    rows = _site_procedures(site).values_list(
+        "pk", "title_lemmas", "lemmas", "folded_title_lemmas", "folded_lemmas"
+    )
+    for pk, title_lemmas, lemmas, folded_title_lemmas, folded_lemmas in rows:
+        title = frozenset(title_lemmas.split())
+        folded_title = frozenset(folded_title_lemmas.split())
+        docs.append(
+            _Doc(
+                pk,
+                title,
+                frozenset(lemmas.split()) | title,
+                folded_title,
+                frozenset(folded_lemmas.split()) | folded_title,
+            )
+        )
+    return _Index(
+        token=token,
+        docs=tuple(docs),
+        idf=_idf([doc.text for doc in docs]),
+        folded_idf=_idf([doc.folded_text for doc in docs]),
+    )
 
 
 def procedure_index(site) -> _Index:
@@ -155,34 +183,53 @@ def forget_indexes(**kwargs) -> None:
         _indexes.clear()
 
 
-def question_words(text: str) -> list[tuple[tuple[str, float], ...]]:
+def question_words(text: str) -> list[tuple[tuple[str, str, float], ...]]:
     """Return the question's content words: each its readings with weights.
 
-    Synonyms of a reading follow it with a lower weight.
+    A reading is (lemma, folded lemma, weight). What a word typed without
+    Polish letters stands for ("smieci" -> "śmieć") follows its readings with
+    a lower weight, and synonyms of either ("śmieć" -> "odpady") lower still.
     """
-    words: list[tuple[tuple[str, float], ...]] = []
+    words: list[tuple[tuple[str, str, float], ...]] = []
     seen: set[tuple[str, ...]] = set()
     for readings in polish.content_words((text or "")[:MAX_QUESTION_CHARS]):
-        if readings in seen or OFFICE_LEMMAS.intersection(readings):
+        restored = [lemma for reading in readings for lemma in polish.restore(reading)]
+        if (
+            readings in seen
+            or OFFICE_LEMMAS.intersection(readings)
+            or OFFICE_LEMMAS.intersection(restored)
+        ):
             continue
         seen.add(readings)
         weighted = dict.fromkeys(readings, 1.0)
-        for lemma in readings:
+        for lemma in restored:
+            weighted.setdefault(lemma, FOLDED_WEIGHT)
+        for lemma, weight in list(weighted.items()):
             for synonym in SYNONYMS.get(lemma, ()):
-                weighted.setdefault(synonym, SYNONYM_WEIGHT)
-        words.append(tuple(weighted.items()))
+                weighted.setdefault(synonym, SYNONYM_WEIGHT * weight)
+        words.append(
+            tuple(
+                (lemma, polish.fold(lemma), weight)
+                for lemma, weight in weighted.items()
+            )
+        )
     return words
 
 
-def _score(doc: _Doc, words, idf: dict[str, float]) -> float:
+def _score(doc: _Doc, words, index: _Index) -> float:
     total = 0.0
     for readings in words:
         best = 0.0
-        for lemma, weight in readings:
+        for lemma, folded, weight in readings:
             if lemma in doc.title:
-                value = TITLE_WEIGHT * weight * idf.get(lemma, 0.0)
+                value = TITLE_WEIGHT * weight * index.idf.get(lemma, 0.0)
             elif lemma in doc.text:
-                value = weight * idf.get(lemma, 0.0)
+                value = weight * index.idf.get(lemma, 0.0)
+            elif folded in doc.folded_title:
+                value = TITLE_WEIGHT * weight * FOLDED_WEIGHT
+                value *= index.folded_idf.get(folded, 0.0)
+            elif folded in doc.folded_text:
+                value = weight * FOLDED_WEIGHT * index.folded_idf.get(folded, 0.0)
             else:
                 continue
             best = max(best, value)
@@ -205,7 +252,7 @@ def suggest_procedures(site, text: str, limit: int = 3) -> list[Suggestion]:
     index = procedure_index(site)
     scored = []
     for doc in index.docs:
-        score = _score(doc, words, index.idf)
+        score = _score(doc, words, index)
         if score > 0:
             scored.append((-round(score, 6), doc.pk))
     scored.sort()
@@ -263,13 +310,11 @@ def index_listing(index_page: ProcedureIndexPage, raw_query: str) -> dict:
         return context
     if query.words:
         pages = procedures.annotate(
-            search_doc=search._padded("lemmas"),
-            search_title=search._padded("title_lemmas"),
-            search_date=F("first_published_at"),
+            **search.lemma_index(""), search_date=F("first_published_at")
         )
-        results = list(search.matching_pages(pages, query.words))
+        results = list(search.matching_pages(pages, query))
         if not results and len(query.words) > 1:
-            results = list(search.matching_pages(pages, query.words, require_all=False))
+            results = list(search.matching_pages(pages, query, require_all=False))
             context["partial"] = bool(results)
         context["results"] = results
         context["notices"] = search.notices(query, None)
@@ -405,7 +450,7 @@ def _body_from(text: str) -> list:
 
 
 def _free_slug(parent: Page, title: str) -> str:
-    base = slugify(polish_ascii(title))[:60].strip("-") or "sprawa"
+    base = slugify(polish.fold(title))[:60].strip("-") or "sprawa"
     taken = set(parent.get_children().values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:

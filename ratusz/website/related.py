@@ -2,9 +2,10 @@
 
 An article's neighbours are scored by what editors said (shared tags, shared
 villages, the same category) and by what the text says: the overlap of the
-lemma sets stored in `ArticlePage.lemmas`, so "remont drogi" and "remontu
-dróg" count as the same words. Only the newest candidates of the site are
-compared, which bounds the work per page view.
+folded lemma sets stored in `ArticlePage.folded_lemmas`, so "remont drogi"
+and "remontu dróg" count as the same words, and so do "wywóz śmieci" and
+"wywoz smieci" typed without Polish letters. Only the newest candidates of
+the site are compared, which bounds the work per page view.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections import Counter
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
+
+from ratusz.lib import polish
 
 CANDIDATES = 300
 
@@ -77,6 +80,11 @@ def text_similarities(lemmas: str, others: dict[int, str]) -> dict[int, float]:
     return result
 
 
+def _folded_lemmas(article) -> str:
+    # A preview (never saved in this form) has lemmas but no folded ones yet.
+    return article.folded_lemmas or polish.folded_text(article.lemmas)
+
+
 def related_articles(article, limit: int = 4) -> list:
     """Return up to `limit` live articles of the same site most like `article`.
 
@@ -119,11 +127,16 @@ def related_articles(article, limit: int = 4) -> list:
         candidates = candidates.annotate(shared_villages=Value(0))
     rows = list(
         candidates.values(
-            "pk", "date", "category_id", "lemmas", "shared_tags", "shared_villages"
+            "pk",
+            "date",
+            "category_id",
+            "folded_lemmas",
+            "shared_tags",
+            "shared_villages",
         )[:CANDIDATES]
     )
     similarity = text_similarities(
-        article.lemmas, {row["pk"]: row["lemmas"] for row in rows}
+        _folded_lemmas(article), {row["pk"]: row["folded_lemmas"] for row in rows}
     )
 
     scored = []
@@ -145,5 +158,7 @@ def related_articles(article, limit: int = 4) -> list:
     best = [pk for _score, _date, pk in scored[:limit]]
     if not best:
         return []
-    pages = ArticlePage.objects.defer("lemmas").in_bulk(best)
+    pages = ArticlePage.objects.defer(
+        "lemmas", "folded_lemmas", "title_lemmas", "folded_title_lemmas"
+    ).in_bulk(best)
     return [pages[pk] for pk in best if pk in pages]

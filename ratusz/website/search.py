@@ -12,6 +12,12 @@ Matching is done on whole lemmas in the stored text (" wójt " inside
 " … wójt gmina … "), the same on SQLite and PostgreSQL, rather than through
 Wagtail's search backend: its SQLite (FTS5) and PostgreSQL (tsvector) scoring
 differ, and neither can rank "matches in the title" by lemma.
+
+Words typed without Polish letters ("wojt", "odpady smieci wywoz") match
+through the folded index (`folded_lemmas`, see `lib.polish`): a page matches
+a word when its folded lemmas contain one of the word's folded readings.
+Pages that contain the word exactly as typed rank above those that match
+only once folded, so "wójt" still finds "wójt" first.
 """
 
 from __future__ import annotations
@@ -60,13 +66,20 @@ class NoSuchPage(Exception):
 @dataclass
 class Query:
     text: str = ""
+    # Each word's readings (lemmas) as typed, and (in the same order) their
+    # folded forms with what a word typed without Polish letters stands for.
     words: list[tuple[str, ...]] = field(default_factory=list)
     truncated: bool = False
     words_dropped: int = 0
+    folded: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def lemmas(self) -> frozenset[str]:
         return frozenset(lemma for readings in self.words for lemma in readings)
+
+    @property
+    def folded_lemmas(self) -> frozenset[str]:
+        return frozenset(lemma for readings in self.folded for lemma in readings)
 
 
 @dataclass
@@ -120,12 +133,18 @@ def parse_query(raw: str) -> Query:
         if readings and readings not in words:
             words.append(readings)
     dropped = max(0, len(words) - MAX_WORDS)
+    words = words[:MAX_WORDS]
     return Query(
-        text=text, words=words[:MAX_WORDS], truncated=truncated, words_dropped=dropped
+        text=text,
+        words=words,
+        truncated=truncated,
+        words_dropped=dropped,
+        folded=[polish.folded_readings(readings) for readings in words],
     )
 
 
-def _has_any(field_name: str, readings: tuple[str, ...]) -> Q:
+def has_any(field_name: str, readings: tuple[str, ...]) -> Q:
+    """Whether the padded lemma field `field_name` holds one of `readings`."""
     # Stored lemmas are space-separated and the field is padded with spaces,
     # so " wójt " matches the lemma "wójt" and never a part of "wójtostwo".
     return reduce(
@@ -133,11 +152,12 @@ def _has_any(field_name: str, readings: tuple[str, ...]) -> Q:
     )
 
 
-def _hits(field_name: str, words: list[tuple[str, ...]]):
+def hits(field_name: str, words: list[tuple[str, ...]]):
+    """How many of `words` the padded lemma field `field_name` holds."""
     return sum(
         (
             Case(
-                When(_has_any(field_name, readings), then=Value(1)),
+                When(has_any(field_name, readings), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
@@ -147,13 +167,29 @@ def _hits(field_name: str, words: list[tuple[str, ...]]):
     )
 
 
-def _padded(*fields: str):
+def padded(*fields: str):
+    """The first non-null of `fields` with a space on either side."""
     return Concat(
         Value(" "),
         Coalesce(*fields, Value(""), output_field=TextField()),
         Value(" "),
         output_field=TextField(),
     )
+
+
+def lemma_index(*prefixes: str) -> dict:
+    """The annotations `matching_pages` reads, from the lemma fields of the
+    page types behind `prefixes` ("articlepage__", or "" on their own model)."""
+
+    def first(field_name: str):
+        return padded(*(f"{prefix}{field_name}" for prefix in prefixes))
+
+    return {
+        "search_doc": first("lemmas"),
+        "search_title": first("title_lemmas"),
+        "search_folded": first("folded_lemmas"),
+        "search_folded_title": first("folded_title_lemmas"),
+    }
 
 
 def site_pages(site):
@@ -165,39 +201,37 @@ def site_pages(site):
         .public()
         .descendant_of(site.root_page)
         .annotate(
-            search_doc=_padded(
-                "articlepage__lemmas",
-                "standardpage__lemmas",
-                "procedurepage__lemmas",
-            ),
-            search_title=_padded(
-                "articlepage__title_lemmas",
-                "standardpage__title_lemmas",
-                "procedurepage__title_lemmas",
-            ),
+            **lemma_index("articlepage__", "standardpage__", "procedurepage__"),
             search_date=Coalesce("articlepage__date", "first_published_at"),
         )
     )
 
 
-def matching_pages(pages, words: list[tuple[str, ...]], *, require_all: bool = True):
-    """Return `pages` that contain the query words, best first.
+def matching_pages(pages, query: Query, *, require_all: bool = True):
+    """Return `pages` (annotated with `lemma_index`) that contain the query
+    words, best first.
 
-    With `require_all`, a page must contain every word (any of its readings);
-    without it, any word will do and pages with more words come first. Then
-    pages with more words in the title, then newer pages.
+    A page contains a word when its folded lemmas hold one of the word's
+    folded readings, so words typed with or without Polish letters match.
+    With `require_all`, a page must contain every word; without it, any word
+    will do and pages with more words come first. Then pages with more words
+    exactly as typed (so "wójt" finds "wójt" before "wojt"), then with more
+    words in the title, then newer pages.
     """
-    if not words:
+    if not query.words:
         return pages.none()
     combine = and_ if require_all else or_
     # Only article, standard and procedure pages have lemmas; any other has a
     # blank document and cannot match.
     pages = pages.filter(
-        reduce(combine, (_has_any("search_doc", readings) for readings in words))
-    ).annotate(title_hits=_hits("search_title", words))
-    ordering = ["-title_hits", "-search_date", "-pk"]
+        reduce(combine, (has_any("search_folded", folded) for folded in query.folded))
+    ).annotate(
+        exact_hits=hits("search_doc", query.words),
+        title_hits=hits("search_folded_title", query.folded),
+    )
+    ordering = ["-exact_hits", "-title_hits", "-search_date", "-pk"]
     if not require_all:
-        pages = pages.annotate(word_hits=_hits("search_doc", words))
+        pages = pages.annotate(word_hits=hits("search_folded", query.folded))
         ordering.insert(0, "-word_hits")
     return pages.order_by(*ordering)
 
@@ -224,12 +258,12 @@ def search_site(site, query: Query, page_param: str | None = None) -> Results:
         return results
     pages = site_pages(site)
     paginator = Paginator(
-        matching_pages(pages, query.words).values_list("pk", flat=True), PER_PAGE
+        matching_pages(pages, query).values_list("pk", flat=True), PER_PAGE
     )
     if paginator.count == 0 and len(query.words) > 1:
         results.partial = True
         paginator = Paginator(
-            matching_pages(pages, query.words, require_all=False).values_list(
+            matching_pages(pages, query, require_all=False).values_list(
                 "pk", flat=True
             ),
             PER_PAGE,
@@ -239,12 +273,12 @@ def search_site(site, query: Query, page_param: str | None = None) -> Results:
     results.page_obj = paginator.page(number)
     ids = list(results.page_obj.object_list)
     specific = Page.objects.filter(pk__in=ids).specific().in_bulk()
-    lemmas = query.lemmas
+    lemmas, folded = query.lemmas, query.folded_lemmas
     results.items = [
         Result(
             page=specific[pk],
-            title=highlight(specific[pk].title, lemmas),
-            snippet=snippet(page_text(specific[pk]), lemmas),
+            title=highlight(specific[pk].title, lemmas, folded),
+            snippet=snippet(page_text(specific[pk]), lemmas, folded),
         )
         for pk in ids
         if pk in specific
@@ -263,13 +297,19 @@ def page_text(page) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _matches(chunk: str, lemmas: frozenset[str]) -> bool:
-    return bool(polish.word_lemmas(chunk) & lemmas)
+def _matches(chunk: str, lemmas: frozenset[str], folded: frozenset[str]) -> bool:
+    return bool(
+        polish.word_lemmas(chunk) & lemmas
+        or folded
+        and polish.folded_word_lemmas(chunk) & folded
+    )
 
 
-def _marked(chunk: str, lemmas: frozenset[str]) -> list[str | SafeString]:
+def _marked(
+    chunk: str, lemmas: frozenset[str], folded: frozenset[str]
+) -> list[str | SafeString]:
     before, core, after = _EDGES.match(chunk).groups()
-    if core and _matches(core, lemmas):
+    if core and _matches(core, lemmas, folded):
         return [before, format_html("<mark>{}</mark>", core), after]
     return [chunk]
 
@@ -279,19 +319,24 @@ def _join(parts: list[str | SafeString]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def highlight(text: str, lemmas: frozenset[str]) -> SafeString:
-    """Return `text`, escaped, with words matching `lemmas` in <mark>."""
+def highlight(
+    text: str, lemmas: frozenset[str], folded: frozenset[str] = frozenset()
+) -> SafeString:
+    """Return `text`, escaped, with words matching `lemmas` (or, folded,
+    `folded`) in <mark>."""
     parts: list[str | SafeString] = []
     position = 0
     for match in _CHUNK.finditer(text):
         parts.append(text[position : match.start()])
-        parts.extend(_marked(match.group(), lemmas))
+        parts.extend(_marked(match.group(), lemmas, folded))
         position = match.end()
     parts.append(text[position:])
     return _join(parts)
 
 
-def snippet(text: str, lemmas: frozenset[str]) -> SafeString:
+def snippet(
+    text: str, lemmas: frozenset[str], folded: frozenset[str] = frozenset()
+) -> SafeString:
     """Return a few dozen words of `text` around its first match, highlighted.
 
     Matching is by lemma, so "wójtem" is marked for the query "wójt". When the
@@ -305,7 +350,7 @@ def snippet(text: str, lemmas: frozenset[str]) -> SafeString:
         (
             i
             for i, chunk in enumerate(chunks)
-            if _matches(_EDGES.match(chunk.group()).group(2), lemmas)
+            if _matches(_EDGES.match(chunk.group()).group(2), lemmas, folded)
         ),
         0,
     )
@@ -315,7 +360,7 @@ def snippet(text: str, lemmas: frozenset[str]) -> SafeString:
     for i in range(start, end):
         if i > start:
             parts.append(" ")
-        parts.extend(_marked(chunks[i].group(), lemmas))
+        parts.extend(_marked(chunks[i].group(), lemmas, folded))
     if end < len(chunks) or len(text) > len(scanned):
         parts.append(" …")
     return _join(parts)

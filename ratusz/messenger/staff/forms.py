@@ -11,11 +11,13 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ratusz.gminas.models import Category, Village
 from ratusz.lib.dates import WARSAW
+from ratusz.website import search as site_search
 
 from .. import hours
 from ..models import (
@@ -53,10 +55,33 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class InboxFilterForm(forms.Form):
+    """The inbox's search box and filters (GET).
+
+    With no status chosen the inbox shows what still needs the office: open
+    conversations and those waiting for the resident, not resolved ones.
+    """
+
+    ACTIVE = "active"
+    ALL = "all"
+    # The filters remembered per staff member and gmina (`inbox_filter_form`);
+    # the search box is not: a search is a one-off.
+    REMEMBERED = ("status", "assignee", "category", "village")
+
+    q = forms.CharField(
+        label=_("Szukaj w rozmowach"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "aria-describedby": "rz-search-help"}
+        ),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("wszystkie"))] + list(Conversation.Status.choices),
+        choices=[
+            (ACTIVE, _("otwarte i czekające")),
+            *Conversation.Status.choices,
+            (ALL, _("wszystkie")),
+        ],
     )
     assignee = forms.ChoiceField(label=_("Prowadzi"), required=False)
     category = forms.ModelChoiceField(
@@ -80,24 +105,93 @@ class InboxFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(gmina=gmina)
         self.fields["village"].queryset = Village.objects.filter(gmina=gmina)
 
-    def filter(self, conversations, user):
+    @property
+    def search_text(self) -> str:
+        """The search box's text (as long as site search reads), or ""."""
         if not self.is_valid():
-            return conversations
-        data = self.cleaned_data
-        if data["status"]:
-            conversations = conversations.filter(status=data["status"])
-        assignee = data["assignee"]
+            return ""
+        return self.cleaned_data["q"][: site_search.MAX_QUERY_CHARS].strip()
+
+    def is_default(self) -> bool:
+        """Whether the filters are the defaults (the search box aside)."""
+        if not self.is_bound:
+            return True
+        return all(
+            self.data.get(name, "") in ("", self.ACTIVE if name == "status" else "")
+            for name in self.REMEMBERED
+        )
+
+    def filter(self, conversations, user):
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or self.ACTIVE
+        if status == self.ACTIVE:
+            conversations = conversations.exclude(status=Conversation.Status.RESOLVED)
+        elif status != self.ALL:
+            conversations = conversations.filter(status=status)
+        assignee = data.get("assignee")
         if assignee == "me":
             conversations = conversations.filter(assignee=user)
         elif assignee == "none":
             conversations = conversations.filter(assignee__isnull=True)
         elif assignee:
             conversations = conversations.filter(assignee_id=int(assignee))
-        if data["category"]:
+        if data.get("category"):
             conversations = conversations.filter(category=data["category"])
-        if data["village"]:
+        if data.get("village"):
             conversations = conversations.filter(village=data["village"])
         return conversations
+
+    def query_string(self) -> str:
+        """The filters and search as a query string, for the list's own links
+        (pages, the live fragment), whether they came from the URL or memory."""
+        if not self.is_bound:
+            return ""
+        query = QueryDict(mutable=True)
+        for name in ("q", *self.REMEMBERED):
+            value = self.data.get(name, "")
+            if value:
+                query[name] = value
+        return query.urlencode()
+
+
+# Per staff member (their session) and gmina: {gmina id: {filter: value}}.
+_REMEMBERED_KEY = "messenger-inbox-filters"
+
+
+def inbox_filter_form(request, gmina) -> InboxFilterForm:
+    """The inbox's filters: those in the URL (then remembered for this staff
+    member and gmina), else the ones last remembered (a search in the URL goes
+    with them), else the defaults.
+
+    A live refresh (`fragment`) remembers nothing; remembered filters that no
+    longer fit (a category since deleted) are forgotten.
+    """
+    if any(name in request.GET for name in InboxFilterForm.REMEMBERED):
+        form = InboxFilterForm(request.GET, gmina=gmina)
+        if not request.GET.get("fragment") and form.is_valid():
+            _remember(request, gmina, form)
+        return form
+    remembered = request.session.get(_REMEMBERED_KEY, {}).get(str(gmina.pk), {})
+    search = {"q": request.GET["q"]} if request.GET.get("q") else {}
+    form = InboxFilterForm({**remembered, **search} or None, gmina=gmina)
+    if remembered and not form.is_valid():
+        forget_filters(request, gmina)
+        form = InboxFilterForm(search or None, gmina=gmina)
+    return form
+
+
+def _remember(request, gmina, form: InboxFilterForm) -> None:
+    chosen = {name: form.data.get(name, "") for name in InboxFilterForm.REMEMBERED}
+    remembered = request.session.get(_REMEMBERED_KEY, {})
+    if remembered.get(str(gmina.pk)) != chosen:
+        # A new dict: the session saves only when a key is set.
+        request.session[_REMEMBERED_KEY] = {**remembered, str(gmina.pk): chosen}
+
+
+def forget_filters(request, gmina) -> None:
+    remembered = dict(request.session.get(_REMEMBERED_KEY, {}))
+    if remembered.pop(str(gmina.pk), None) is not None:
+        request.session[_REMEMBERED_KEY] = remembered
 
 
 class ReplyForm(forms.Form):

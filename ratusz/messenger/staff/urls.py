@@ -3,13 +3,14 @@
 `urlpatterns` are registered inside the Wagtail admin (its login and
 "access admin" check wrap them). `live_urlpatterns` are the async
 Server-Sent Events streams, which check access themselves: Wagtail's admin
-decorator is synchronous and cannot wrap an async view. ratusz/urls.py
-includes them under /admin/ before Wagtail's own URLs.
+decorator is synchronous and cannot wrap an async view. `search_urlpatterns`
+answer the admin's page search first (a case reference opens the case).
+ratusz/urls.py includes both under /admin/ before Wagtail's own URLs.
 """
 
 from django.urls import path
 
-from . import conversation, inbox, live, settings
+from . import admin_search, conversation, inbox, live, settings
 
 _ONE = "<int:pk>/"
 _MESSAGE = "<int:pk>/wiadomosc/<int:message_id>/"
@@ -87,6 +88,11 @@ urlpatterns = [
         settings.availability,
         name="messenger-availability",
     ),
+]
+
+# Before Wagtail's own: the admin's search box opens a case by its reference.
+search_urlpatterns = [
+    path("pages/search/", admin_search.admin_search, name="messenger-admin-search"),
 ]
 
 live_urlpatterns = [

@@ -74,6 +74,12 @@ def _conversations(t):
 VIEWS = {
     "inbox_index": (lambda t: reverse("messenger-inbox-index"), None, None),
     "inbox": (lambda t: reverse("messenger-inbox", args=[t.gmina.pk]), None, None),
+    # The admin's search box with a case reference of gmina A.
+    "admin_search": (
+        lambda t: f"{reverse('messenger-admin-search')}?q={t.conversation.reference}",
+        None,
+        None,
+    ),
     "conversation": (
         lambda t: reverse("messenger-conversation", args=[t.conversation.pk]),
         None,
@@ -175,6 +181,8 @@ GET_ONLY = {
     "rotate_reply_token",
 }
 STREAMS = {"inbox_events", "conversation_events"}
+# A GET that answers with a redirect when it works.
+REDIRECTS = {"inbox_index", "admin_search"}
 _RW_SAVED = ["saved_reply_add", "saved_reply_edit", "saved_reply_delete"]
 _ADMIN = ["hours", "holiday_add", "availability"]
 _ALL = dict.fromkeys(VIEWS, "ok")
@@ -184,8 +192,13 @@ EXPECTED = {
     "dora": _ALL,
     "alice": {**_ALL, **dict.fromkeys(_ADMIN, "denied")},
     "bob": {**_ALL, **dict.fromkeys(_ADMIN + _RW_SAVED, "denied")},
-    # Charlie's index goes to his own gmina; everything of A is 404.
-    "charlie": {**dict.fromkeys(VIEWS, "404"), "inbox_index": "own"},
+    # Charlie's index goes to his own gmina; everything of A is 404, and A's
+    # case reference is not found in his.
+    "charlie": {
+        **dict.fromkeys(VIEWS, "404"),
+        "inbox_index": "own",
+        "admin_search": "own",
+    },
     "admin": _ALL,
 }
 
@@ -231,8 +244,13 @@ class AccessMatrixTests(BaseTestCase):
                 self.assertIn(b"retry:", drain(response))
             return
         self.assert_outcome(response, expected)
-        if expected == "ok" and view != "inbox_index":
+        if expected == "ok" and view not in REDIRECTS:
             self.assertEqual(response.status_code, 200)
+        if expected == "ok" and view == "admin_search":
+            self.assertEqual(
+                response["Location"],
+                reverse("messenger-conversation", args=[self.conversation.pk]),
+            )
 
     def form_data(self, data):
         """Placeholders ("_alice") become the ids of the test's rows."""
@@ -271,8 +289,10 @@ class AccessMatrixTests(BaseTestCase):
         elif expected == "404":
             self.assertEqual(response.status_code, 404)
         elif expected == "own":
+            # Their own inbox (carrying what they searched for, if anything).
+            self.assertEqual(response.status_code, 302)
             self.assertEqual(
-                response["Location"],
+                response["Location"].split("?")[0],
                 reverse("messenger-inbox", args=[self.other_gmina.pk]),
             )
         else:

@@ -10,6 +10,8 @@ must never send anyone to a real office's address.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ratusz.lib import polish
+
 WOJT = "Tomasz Zieliński"
 PRZEWODNICZACA = "Barbara Kaczmarek"
 BIP = "https://bip.zawada-gorna.example"
@@ -954,9 +956,9 @@ def waste_schedule(period_start: date) -> Article:
         f"sołectwach na {MONTHS[months[0] - 1]} i {MONTHS[months[1] - 1]}. "
         "Pojemniki i worki wystawcie do 6:30.",
         [
-            "Odpady odbiera firma wyłoniona w przetargu gminnym. Pojemniki i "
-            "worki należy wystawić przed posesję w dniu odbioru do godziny "
-            "6:30.",
+            "Wywóz śmieci w każdym sołectwie: terminy poniżej. Odpady odbiera "
+            "firma wyłoniona w przetargu gminnym. Pojemniki i worki należy "
+            "wystawić przed posesję w dniu odbioru do godziny 6:30.",
             "<ul>" + "".join(items) + "</ul>",
             notes[months[0]],
             "Jeśli odpady nie zostały odebrane, zgłoście to do Referatu Ochrony "
@@ -969,11 +971,8 @@ def waste_schedule(period_start: date) -> Article:
     )
 
 
-_ASCII = str.maketrans("ąćęłńóśźż", "acelnoszz")
-
-
 def _slug_month(month: int) -> str:
-    return MONTHS[month - 1].translate(_ASCII)
+    return polish.fold(MONTHS[month - 1])
 
 
 SESSION_AGENDAS = {

@@ -28,8 +28,8 @@ from PIL import Image, UnidentifiedImageError
 from wagtail.contrib.redirects.models import Redirect
 
 from ratusz.gminas import services
-from ratusz.gminas.models import Category, Gmina, polish_ascii
-from ratusz.lib import http
+from ratusz.gminas.models import Category, Gmina
+from ratusz.lib import http, polish
 from ratusz.website.models import ArticlePage, CustomImage, NewsIndexPage
 
 logger = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def first_sentence(text: str, limit: int = FIRST_SENTENCE_MAX) -> str:
 
 
 def make_slug(text: str, fallback: str = "artykul") -> str:
-    slug = slugify(polish_ascii(unquote(text or "")))[:80].strip("-")
+    slug = slugify(polish.fold(unquote(text or "")))[:80].strip("-")
     return slug or fallback
 
 

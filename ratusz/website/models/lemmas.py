@@ -18,6 +18,10 @@ class LemmatizedPage(BasePage):
     lemmas = models.TextField(editable=False, blank=True, default="")
     # Lemmas of the title alone: search ranks title matches first.
     title_lemmas = models.TextField(editable=False, blank=True, default="")
+    # The same without Polish letters, with what words typed without them
+    # stand for (`polish.folded_text`): "wojt", "smieci" match them.
+    folded_lemmas = models.TextField(editable=False, blank=True, default="")
+    folded_title_lemmas = models.TextField(editable=False, blank=True, default="")
 
     search_fields = BasePage.search_fields + [index.SearchField("search_lemmas")]
 
@@ -33,4 +37,6 @@ class LemmatizedPage(BasePage):
     def save(self, *args, **kwargs):
         self.lemmas = polish.lemma_text(self.plain_text())
         self.title_lemmas = polish.lemma_text(self.title)
+        self.folded_lemmas = polish.folded_text(self.lemmas)
+        self.folded_title_lemmas = polish.folded_text(self.title_lemmas)
         return super().save(*args, **kwargs)

@@ -61,6 +61,19 @@ QUESTIONS = [
     ("chcę postawić rusztowanie przy drodze", {"zajecie-pasa-drogowego"}),
 ]
 
+# The same, typed on a phone without Polish letters.
+QUESTIONS_WITHOUT_LETTERS = [
+    ("dowod osobisty", {"dowod-osobisty"}),
+    ("jak wyrobic dowod dla dziecka", {"dowod-osobisty"}),
+    (
+        "smieci nie odebrali",
+        {"nieodebrane-odpady", "deklaracja-odpady", "odpady-wielkogabarytowe"},
+    ),
+    ("chce wyciac drzewo na dzialce", {"wycinka-drzew"}),
+    ("jak sie zameldowac po przeprowadzce", {"zameldowanie"}),
+    ("karta duzej rodziny", {"karta-duzej-rodziny"}),
+]
+
 
 class SuggestTestCase(BaseTestCase):
     @classmethod
@@ -88,6 +101,21 @@ class SuggestTestCase(BaseTestCase):
                 found = suggest_procedures(self.site, question)
                 self.assertTrue(found, question)
                 self.assertIn(found[0].page.slug, expected, [s.title for s in found])
+
+    def test_it_answers_questions_typed_without_polish_letters(self):
+        for question, expected in QUESTIONS_WITHOUT_LETTERS:
+            with self.subTest(question):
+                found = suggest_procedures(self.site, question)
+                self.assertTrue(found, question)
+                self.assertIn(found[0].page.slug, expected, [s.title for s in found])
+
+    def test_an_exact_polish_question_scores_above_its_folded_twin(self):
+        exact = suggest_procedures(self.site, "dowód osobisty")
+        folded = suggest_procedures(self.site, "dowod osobisty")
+
+        self.assertEqual(exact[0].page.slug, "dowod-osobisty")
+        self.assertEqual(folded[0].page.slug, "dowod-osobisty")
+        self.assertGreater(exact[0].score, folded[0].score)
 
     def test_it_returns_suggestions_with_full_urls_best_first(self):
         found = suggest_procedures(self.site, "Jak wyrobić dowód dla dziecka?")
@@ -203,6 +231,15 @@ class SiteSearchTestCase(BaseTestCase):
         ]
         self.assertEqual(titles[0], "Dowód osobisty")
 
+    def test_it_finds_procedures_typed_without_polish_letters(self):
+        r = self.client.get("/szukaj/", {"q": "dowod osobisty"})
+        doc = lxml.html.fromstring(r.content)
+        titles = [
+            " ".join(a.text_content().split())
+            for a in doc.cssselect(".search-result__title a")
+        ]
+        self.assertEqual(titles[0], "Dowód osobisty")
+
     def test_it_finds_words_of_the_documents_list(self):
         r = self.client.get("/szukaj/", {"q": "zdjęcie 35 × 45"})
         self.assertContains(r, "Dowód osobisty")
@@ -248,6 +285,12 @@ class ProcedurePagesTestCase(BaseTestCase):
         r = self.client.get(self.index.url, {"q": "<script>alert(1)</script>"})
         self.assertEqual(r.status_code, 200)
         self.assertNotContains(r, "<script>alert(1)</script>")
+
+    def test_the_index_filters_by_words_typed_without_polish_letters(self):
+        r = self.client.get(self.index.url, {"q": "dowod osobisty"})
+        doc = lxml.html.fromstring(r.content)
+        links = [a.text_content() for a in doc.cssselect("main ul.procedures a")]
+        self.assertEqual(links[0], "Dowód osobisty")
 
     def test_the_page_shows_every_section(self):
         page = ProcedurePage.objects.get(slug="odpis-aktu-stanu-cywilnego")
@@ -354,6 +397,9 @@ class ProcedurePagesTestCase(BaseTestCase):
         self.assertEqual(page.title_lemmas, "dowód osobisty")
         for lemma in ("dziecko", "zdjęcie", "bezpłatnie", "wniosek"):
             self.assertIn(lemma, page.lemmas.split())
+        self.assertEqual(page.folded_title_lemmas, "dowod osobisty")
+        for lemma in ("dziecko", "zdjecie", "bezplatnie", "wniosek"):
+            self.assertIn(lemma, page.folded_lemmas.split())
 
 
 class ProcedureValidationTestCase(BaseTestCase):

@@ -72,6 +72,32 @@ class RelatedArticlesTestCase(BaseTestCase):
 
         self.assertEqual([a.pk for a in related_articles(article)], [similar.pk])
 
+    def test_it_relates_texts_typed_without_polish_letters(self):
+        article = make_article(
+            self.gmina,
+            "Harmonogram wywozu śmieci",
+            body="<p>Wywóz śmieci segregowanych w każdy wtorek; wójt przypomina.</p>",
+        )
+        typed_on_a_phone = make_article(
+            self.gmina,
+            "Zmiana terminu",
+            body="<p>Wywoz smieci segregowanych przesuniety na srode, "
+            "przypomina wojt.</p>",
+            days_ago=2,
+        )
+        make_article(
+            self.gmina,
+            "Koncert kolęd w kościele",
+            body="<p>Zapraszamy na wspólne śpiewanie kolęd.</p>",
+        )
+
+        self.assertEqual(
+            [a.pk for a in related_articles(article)], [typed_on_a_phone.pk]
+        )
+        self.assertEqual(
+            [a.pk for a in related_articles(typed_on_a_phone)], [article.pk]
+        )
+
     def test_it_never_lists_another_gminas_articles(self):
         article = make_article(self.gmina, "Remont drogi", tags=["drogi"])
         make_article(self.other_gmina, "Remont drogi", tags=["drogi"])

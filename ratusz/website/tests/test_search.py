@@ -160,6 +160,88 @@ class SearchMatchingTestCase(SearchTestCase):
         )
 
 
+class SearchWithoutPolishLettersTestCase(SearchTestCase):
+    """Residents on phones type "wojt", "smieci", "dowod osobisty"."""
+
+    def test_wojt_finds_wojt_with_its_polish_letter(self):
+        make_article(self.gmina, "Dyżur w urzędzie", body="<p>Dyżur wójta gminy.</p>")
+        make_article(self.gmina, "Festyn", body="<p>Zapraszamy.</p>")
+
+        for query in ("wojt", "wojta", "WOJT gminy", "wójt"):
+            with self.subTest(query=query):
+                self.assertEqual(self.titles(self.get(query)), ["Dyżur w urzędzie"])
+
+    def test_the_exact_polish_form_ranks_first(self):
+        # Typed without letters by an editor on a phone, and newer.
+        plain = make_article(
+            self.gmina, "Zebranie", body="<p>Spotkanie z wojtem w remizie.</p>"
+        )
+        exact = make_article(
+            self.gmina,
+            "Zebranie sołeckie",
+            body="<p>Spotkanie z wójtem w świetlicy.</p>",
+            days_ago=10,
+        )
+
+        self.assertEqual(self.titles(self.get("wójt")), [exact.title, plain.title])
+        # Typed without letters, the page with exactly those letters first.
+        self.assertEqual(self.titles(self.get("wojt")), [plain.title, exact.title])
+
+    def test_odpady_smieci_wywoz_finds_the_waste_collection_schedule(self):
+        make_article(
+            self.gmina,
+            "Harmonogram wywozu śmieci na grudzień",
+            body="<p>Odpady zmieszane i segregowane odbieramy według terminów.</p>",
+        )
+        make_article(
+            self.gmina, "Segregacja odpadów", body="<p>Jak segregować odpady.</p>"
+        )
+        make_standard_page(self.gmina, "Wywóz mebli", "<p>Zbiórka gabarytów.</p>")
+
+        response = self.get("odpady smieci wywoz")
+
+        self.assertEqual(
+            self.titles(response), ["Harmonogram wywozu śmieci na grudzień"]
+        )
+        self.assertNotContains(response, "Żadna strona nie zawiera wszystkich")
+
+    def test_it_finds_pages_typed_without_letters_by_polish_forms(self):
+        make_article(self.gmina, "Komunikat", body="<p>Wywoz smieci we wtorek.</p>")
+
+        self.assertEqual(self.titles(self.get("wywóz śmieci")), ["Komunikat"])
+
+    def test_it_highlights_folded_matches(self):
+        make_article(
+            self.gmina,
+            "Spotkanie z wójtem",
+            lead="",
+            body="<p>Wywóz śmieci omówi wójt.</p>",
+        )
+
+        result = self.soup(self.get("wojt smieci")).select_one(".search-result")
+
+        self.assertEqual([m.get_text() for m in result.select("h2 mark")], ["wójtem"])
+        self.assertEqual(
+            [m.get_text() for m in result.select(".search-result__snippet mark")],
+            ["śmieci", "wójt"],
+        )
+
+    def test_it_still_matches_whole_words_only(self):
+        make_article(self.gmina, "Wójtostwo", body="<p>Dawne wójtostwo.</p>")
+
+        self.assertEqual(self.titles(self.get("wojt")), [])
+
+    def test_it_keeps_the_number_of_queries(self):
+        for n in range(3):
+            make_article(self.gmina, f"Wójt {n}", body="<p>Wywóz śmieci.</p>")
+        query = search.parse_query("wojt smieci")
+
+        # restrictions (public()), count, ids of the page, types, articles
+        with self.assertNumQueries(5):
+            results = search.search_site(self.gmina.site, query, "1")
+        self.assertEqual(results.count, 3)
+
+
 class SearchPresentationTestCase(SearchTestCase):
     def test_it_highlights_matches_by_lemma(self):
         make_article(
@@ -405,6 +487,13 @@ class QueryParsingTestCase(SimpleTestCase):
 
         self.assertEqual(query.words[0], ("remont",))
         self.assertEqual(set(query.words[1]), {"droga", "drogi"})
+
+    def test_it_folds_every_word_beside_its_readings(self):
+        query = search.parse_query("wójt smieci")
+
+        self.assertEqual(query.words, [("wójt",), ("smieci",)])
+        self.assertEqual(query.folded[0], ("wojt",))
+        self.assertLessEqual({"smieci", "smiec", "smiecie"}, set(query.folded[1]))
 
     def test_it_drops_invisible_characters(self):
         self.assertEqual(

@@ -129,3 +129,48 @@ def test_a_new_resident_message_appears_without_reload(inbox, page):
         f"Nowa wiadomość w sprawie {conversation.reference}", timeout=30_000
     )
     assert page.evaluate("window.__marker") == "same page"
+
+
+def test_inbox_search_on_a_phone_and_desktop(inbox, page):
+    gmina = inbox["gmina"]
+    plain, _, _ = services.open_conversation(
+        gmina,
+        body=f"kiedy bedzie wywoz smieci {LONG}",
+        resident_name="Łucja Żak",
+        resident_email="lucja.zak@example.org",
+    )
+    login(page, inbox["url"])
+    inbox_url = f"{inbox['url']}/admin/rozmowy/gmina/{gmina.pk}/"
+    report = []
+    for label, viewport in (
+        ("390 px", {"width": 390, "height": 844}),
+        ("1280 px", DESKTOP),
+    ):
+        page.set_viewport_size(viewport)
+        page.goto(inbox_url)
+        page.get_by_label("Szukaj w rozmowach").fill("wywóz śmieci")
+        page.get_by_role("button", name="Szukaj i filtruj").click()
+        expect(page.locator(".rz-count")).to_contain_text("wywóz śmieci")
+        expect(page.locator(".rz-row")).to_have_count(1)
+        expect(page.locator(".rz-row").first).to_contain_text(plain.reference)
+        assert "q=" in page.url
+        assert region_overflow(page, "[data-rz-inbox]") == [], label
+        violations = region_violations(page, "[data-rz-inbox]")
+        violations += axe_violations(page)
+        if violations:
+            report.append(f"inbox search ({label}):\n{describe_violations(violations)}")
+        page.goto(f"{inbox_url}?q=lucja")
+        expect(page.locator(".rz-row")).to_have_count(1)
+        # The search box clears with the filters.
+        page.get_by_role("link", name="Wyczyść filtry i wyszukiwanie").click()
+        expect(page.locator(".rz-row")).to_have_count(5)
+        assert page.get_by_label("Szukaj w rozmowach").input_value() == ""
+    assert not report, "\n".join(report)
+
+    # A case reference typed in the inbox's box, or the admin's, opens the case.
+    other = inbox["conversations"][2]
+    page.get_by_label("Szukaj w rozmowach").fill(other.reference.lower())
+    page.get_by_label("Szukaj w rozmowach").press("Enter")
+    expect(page).to_have_url(re.compile(rf"/admin/rozmowy/{other.pk}/$"))
+    page.goto(f"{inbox['url']}/admin/pages/search/?q={plain.reference}")
+    expect(page).to_have_url(re.compile(rf"/admin/rozmowy/{plain.pk}/$"))

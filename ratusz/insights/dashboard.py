@@ -722,7 +722,7 @@ def reach_section(scope: Scope) -> Section:
     """Articles published in the period: combined reach, the top ones and
     the sum per week, against the articles of the previous period."""
     reaches = reach.articles_reach(
-        scope.gmina, scope.previous.since, scope.period.until
+        scope.gmina, scope.previous.since, scope.period.until, known=scope.unrolled
     )
     current = [r for r in reaches if r.published in scope.period]
     earlier = [r for r in reaches if r.published in scope.previous]

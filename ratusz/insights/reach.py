@@ -247,8 +247,14 @@ def unrolled_days(gmina, since: date) -> list[date]:
     return days
 
 
-def _raw_counts(gmina, since: date) -> dict[date, Counts]:
-    return counts_of_days(gmina.pk, unrolled_days(gmina, since))
+def _raw_counts(gmina, since: date, known=None) -> dict[date, Counts]:
+    """Counts of the days since `since` not rolled up yet; `known`: such
+    counts already read (the dashboard's), not read again."""
+    known = known or {}
+    days = unrolled_days(gmina, since)
+    counts = {day: known[day] for day in days if day in known}
+    counts.update(counts_of_days(gmina.pk, [d for d in days if d not in known]))
+    return counts
 
 
 def _page_keys(page_ids) -> tuple[list[str], list[str]]:
@@ -414,15 +420,18 @@ def _post_metrics(gmina, page_ids) -> tuple[dict, dict]:
     return facebook, mastodon
 
 
-def reach_of_articles(gmina, pages, raw=None) -> list[ArticleReach]:
-    """The reach of each of `pages` (the gmina's articles), in their order."""
+def reach_of_articles(gmina, pages, raw=None, known=None) -> list[ArticleReach]:
+    """The reach of each of `pages` (the gmina's articles), in their order.
+
+    `raw`: `_raw_counts` of their days; `known`: some of them, read already.
+    """
     pages = list(pages)
     if not pages:
         return []
     page_ids = {page.pk for page in pages}
     since = min(_first_day(page) for page in pages)
     if raw is None:
-        raw = _raw_counts(gmina, since)
+        raw = _raw_counts(gmina, since, known)
     visits = _visits(gmina, page_ids, since, raw)
     delivered, posted, people = _deliveries(gmina, pages)
     facebook, mastodon = _post_metrics(gmina, page_ids)
@@ -459,10 +468,14 @@ def article_report(gmina, page) -> tuple[ArticleReach, list[DayViews]]:
     return reach, _daily_views(gmina, page, raw)
 
 
-def articles_reach(gmina, since: date, until: date) -> list[ArticleReach]:
-    """Reach of the articles dated since..until, oldest first, with `url`."""
+def articles_reach(gmina, since: date, until: date, known=None) -> list[ArticleReach]:
+    """Reach of the articles dated since..until, oldest first, with `url`.
+
+    `known`: counts of days not rolled up yet that the caller has read
+    already ({day: counts}, e.g. the dashboard's today), not read again.
+    """
     pages = list(published_between(gmina, since, until))
-    reaches = reach_of_articles(gmina, pages)
+    reaches = reach_of_articles(gmina, pages, known=known)
     # page.get_full_url() asks the cache for the site root paths once per
     # page; every article here is under the gmina's own root.
     root_path = gmina.site.root_page.url_path

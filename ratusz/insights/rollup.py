@@ -32,28 +32,27 @@ Counts = dict[tuple[str, str], tuple[int, int]]  # (dimension, key) -> (views, v
 # explains; {table}, {hour} and {days} are filled in per database and call.
 _COUNTS_SQL = """
 WITH ev AS (
-    SELECT id, day, at, visitor, page_id, source, device, {hour} AS local_hour
+    SELECT day, visitor, page_id, source, device, {hour} AS local_hour,
+        -- Views from another site (or typed in) so far that day, this one
+        -- included, and the source of the visitor's first such view.
+        SUM(CASE WHEN source = %s THEN 0 ELSE 1 END) OVER (
+            PARTITION BY day, visitor ORDER BY at, id ROWS UNBOUNDED PRECEDING
+        ) AS entries_so_far,
+        FIRST_VALUE(source) OVER (
+            PARTITION BY day, visitor
+            ORDER BY CASE WHEN source = %s THEN 1 ELSE 0 END, at, id
+        ) AS entry_source
     FROM {table}
     WHERE gmina_id = %s AND day IN ({days})
 ),
-entry AS (
-    SELECT day, visitor, source, at, id FROM (
-        SELECT day, visitor, source, at, id,
-               ROW_NUMBER() OVER (PARTITION BY day, visitor ORDER BY at, id) AS n
-        FROM ev WHERE source <> %s
-    ) firsts
-    WHERE n = 1
-),
 seen AS (
-    SELECT ev.day, ev.visitor, NULLIF(ev.page_id, 0) AS page_id, ev.device,
-           ev.local_hour,
+    SELECT day, visitor, NULLIF(page_id, 0) AS page_id, device, local_hour,
            CASE
-               WHEN ev.source <> %s THEN ev.source
-               WHEN entry.at < ev.at OR (entry.at = ev.at AND entry.id < ev.id)
-                   THEN entry.source
+               WHEN source <> %s THEN source
+               WHEN entries_so_far > 0 THEN entry_source
                ELSE %s
            END AS source
-    FROM ev LEFT JOIN entry ON entry.day = ev.day AND entry.visitor = ev.visitor
+    FROM ev
 )
 SELECT day, 'site', '', COUNT(*), COUNT(DISTINCT visitor)
     FROM seen GROUP BY day
@@ -133,9 +132,10 @@ def counts_of_days(gmina_id: int, days) -> dict[date, Counts]:
     )
     params = [
         *hour_params,
+        INTERNAL,
+        INTERNAL,
         gmina_id,
         *(connection.ops.adapt_datefield_value(day) for day in days),
-        INTERNAL,
         INTERNAL,
         Source.DIRECT.value,
     ]

@@ -555,7 +555,8 @@ class DigestReachTestCase(ReachFixtureMixin, BaseTestCase):
         self.digest(f[6], [x, self.y.pk])
         self.digest(f[7], [self.y.pk])
         self.digest(f[8], [x], state=Delivery.State.CANCELLED)
-        self.digest(f[1], [x], day=tomorrow)
+        # The fixture's rows name f1 "follower:1", as a digest of f1 would.
+        self.digest(f[1], [x], day=tomorrow, recipient="follower:1")
         self.digest(None, [x], recipient="follower:98")
         self.z.unpublish()
         planned = self.digest(f[9], [x, self.z.pk], state=PENDING, day=tomorrow)

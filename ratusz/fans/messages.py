@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from ratusz.lib.mailbox import gmina_headers
 from ratusz.lib.source_links import with_source
-from ratusz.outbox.models import Channel
+from ratusz.outbox.models import Channel, Delivery
 from ratusz.outbox.transports import Envelope
 from ratusz.website.models import ArticlePage
 
@@ -158,6 +158,12 @@ def compose_digest(delivery) -> Envelope | None:
     )
     if not articles:
         return None
+    contained = [a.pk for a in articles]
+    if set(contained) != set(ids):
+        # An article unpublished since planning is not in the e-mail: keep
+        # what it holds, which insights counts as delivered (`reach`).
+        delivery.payload = {**delivery.payload, "articles": contained}
+        Delivery.objects.filter(pk=delivery.pk).update(payload=delivery.payload)
     entries = [
         {
             "title": a.title,

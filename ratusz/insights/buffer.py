@@ -47,7 +47,9 @@ class Seen(NamedTuple):
     """A view as a door saw it, raw; in memory only until the next flush.
 
     The page cache's hook keeps the header values as the bytes of the ASGI
-    scope, Django's middleware as text: the flush reads both.
+    scope, Django's middleware as text: the flush reads both. The hook, run
+    for every cached answer, adds a plain tuple of the same ten fields (a
+    named tuple costs a Python call to make).
     """
 
     at: float  # time.time()
@@ -73,7 +75,7 @@ class Buffer:
         self._stopping = False
         self._at_exit = False
 
-    def add(self, seen: Seen) -> None:
+    def add(self, seen: Seen | tuple) -> None:
         with self._lock:
             if len(self._pending) < MAX_PENDING:
                 self._pending.append(seen)
@@ -185,6 +187,7 @@ def record(seen: list[Seen]) -> int:
     # most views repeat one. Dropped with the flush, addresses included.
     known: dict[tuple, tuple | None] = {}
     clock = _Clock()
+    of = clock.of
     for (
         at,
         host,
@@ -205,7 +208,7 @@ def record(seen: list[Seen]) -> int:
         if counted is None:
             continue
         gmina_id, visitor, source, device = counted
-        when, day, day_value = clock.of(at)
+        when, day, day_value = of(at)
         if lemmas:
             missed[(gmina_id, day, lemmas)] += 1
             continue
@@ -260,11 +263,17 @@ def _insert(rows: list[tuple]) -> None:
 
 
 class _Clock:
-    """A view's time and day as the database takes them; the day per second."""
+    """A view's time and day as the database takes them; the day per second.
+
+    On SQLite (times stored as UTC text) the text is made here from the
+    second's text and the microseconds, as Django's adapter would store it
+    but without a datetime and the adapter's checks per view.
+    """
 
     def __init__(self):
         self._adapt_time = connection.ops.adapt_datetimefield_value
         self._adapt_day = connection.ops.adapt_datefield_value
+        self._utc_text = connection.vendor == "sqlite" and connection.timezone == UTC
         self._second = None
 
     def of(self, at: float):
@@ -272,9 +281,14 @@ class _Clock:
         if second != self._second:
             # Zones are whole seconds apart: a second lies within one day.
             self._second = second
-            self._day = timezone.localdate(datetime.fromtimestamp(second, UTC))
+            moment = datetime.fromtimestamp(second, UTC)
+            self._day = timezone.localdate(moment)
             self._day_value = self._adapt_day(self._day)
-        when = self._adapt_time(datetime.fromtimestamp(at, UTC))
+            self._second_text = moment.strftime("%Y-%m-%d %H:%M:%S")
+        if self._utc_text:
+            when = f"{self._second_text}.{int((at - second) * 1_000_000):06d}"
+        else:
+            when = self._adapt_time(datetime.fromtimestamp(at, UTC))
         return when, self._day, self._day_value
 
 

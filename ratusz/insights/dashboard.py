@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Func, IntegerField, Q, Sum
@@ -36,8 +35,8 @@ from ratusz.messenger import metrics
 
 from . import charts, reach
 from .missed import top_missed
-from .models import DailyStat, Device, NetworkDaily, Source, ViewEvent
-from .rollup import Counts, aggregate
+from .models import DailyStat, Device, NetworkDaily, Source
+from .rollup import Counts, counts_of_days
 
 META_MISSING = "Meta nie udostępnia"
 WEEKDAYS = (
@@ -191,7 +190,8 @@ class Scope:
     @cached_property
     def unrolled(self) -> dict[date, Counts]:
         """Counts of the days in both periods that have raw events but no
-        roll-up yet (today, mostly), aggregated the way the roll-up does."""
+        roll-up yet (today, mostly), aggregated by the database the way the
+        roll-up does (`rollup.counts_of_days`, one query)."""
         oldest_raw = self.today - timedelta(days=settings.INSIGHTS_RAW_DAYS)
         first = max(self.previous.since, oldest_raw)
         last = min(self.period.until, self.today)
@@ -200,17 +200,7 @@ class Scope:
             for n in range((last - first).days + 1)
             if first + timedelta(days=n) not in self._rolled_site
         ]
-        if not days:
-            return {}
-        events = (
-            ViewEvent.objects.filter(gmina=self.gmina, day__in=days)
-            .order_by("day", "at", "pk")
-            .values_list("day", "visitor", "page_id", "source", "device", "at")
-        )
-        return {
-            day: aggregate(row[1:] for row in rows)
-            for day, rows in groupby(events.iterator(), key=lambda row: row[0])
-        }
+        return counts_of_days(self.gmina.pk, days)
 
     @cached_property
     def site(self) -> dict[date, tuple[int, int]]:
@@ -606,10 +596,8 @@ def fans_section(scope: Scope) -> Section:
 
 
 def answers_section(scope: Scope) -> Section:
-    now = metrics.conversation_stats(
-        scope.gmina, scope.period.start(), scope.period.end()
-    )
-    before = metrics.conversation_stats(
+    now = metrics.daily_stats(scope.gmina, scope.period.start(), scope.period.end())
+    before = metrics.daily_stats(
         scope.gmina, scope.previous.start(), scope.previous.end()
     )
     total, previous = now["total"], before["total"]
@@ -734,7 +722,7 @@ def reach_section(scope: Scope) -> Section:
     """Articles published in the period: combined reach, the top ones and
     the sum per week, against the articles of the previous period."""
     reaches = reach.articles_reach(
-        scope.gmina, scope.previous.since, scope.period.until
+        scope.gmina, scope.previous.since, scope.period.until, known=scope.unrolled
     )
     current = [r for r in reaches if r.published in scope.period]
     earlier = [r for r in reaches if r.published in scope.previous]

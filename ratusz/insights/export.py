@@ -18,7 +18,7 @@ from ratusz.lib.spreadsheets import escape_formula
 
 from .models import DailyStat, Source, ViewEvent
 from .reach import articles_reach
-from .rollup import Counts, day_counts
+from .rollup import Counts, counts_of_days
 
 SOURCES = [s.value for s in Source]
 ARTICLE_COLUMNS = [
@@ -49,9 +49,9 @@ def daily_counts(gmina, since: date, until: date) -> dict[date, Counts]:
         .values_list("day", flat=True)
         .distinct()
     )
-    for day in raw_days:
-        if day not in result:
-            result[day] = day_counts(gmina.pk, day)
+    result.update(
+        counts_of_days(gmina.pk, [day for day in raw_days if day not in result])
+    )
     return result
 
 

@@ -45,9 +45,17 @@ class DailySalt(models.Model):
 
 
 class ViewEvent(models.Model):
-    """One counted page view, kept `INSIGHTS_RAW_DAYS` days."""
+    """One counted page view, kept `INSIGHTS_RAW_DAYS` days.
 
-    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, related_name="+")
+    Written a batch a second while pages are served, so it keeps one index
+    besides the primary key: (gmina, day), all that the roll-up, retention
+    and a gmina's deletion look rows up by. Every further index is paid on
+    each view (`bench/insights.py`, counting cost).
+    """
+
+    gmina = models.ForeignKey(
+        Gmina, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     at = models.DateTimeField()
     page_id = models.IntegerField(null=True, blank=True)

@@ -36,14 +36,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
+from ratusz.fans.digest import DIGEST_LOOKBACK_DAYS, digest_item
 from ratusz.outbox.models import Channel, Delivery
 from ratusz.website.models import ArticlePage
 
 from .models import DailyStat, PostMetric, Source
-from .rollup import Counts, day_counts
+from .rollup import Counts, counts_of_days
 
 FOLLOWER_CHANNELS = (Channel.EMAIL, Channel.PUSH, Channel.SMS)
 NETWORKS = (Channel.FACEBOOK, Channel.MASTODON)
@@ -78,8 +80,9 @@ MASTODON_NO_REACH = (
 )
 FORMULA = (
     "Łączny zasięg to szacunek liczby różnych osób: obserwujący, którzy dostali "
-    "artykuł co najmniej jednym kanałem (e-mail, powiadomienie w przeglądarce, "
-    "SMS – każdy policzony raz; powiadomienie w przeglądarce bez przypisanego "
+    "artykuł co najmniej jednym kanałem (e-mail – osobno lub w codziennym "
+    "zestawieniu, które go zawierało – powiadomienie w przeglądarce, "
+    "SMS; każdy policzony raz; powiadomienie w przeglądarce bez przypisanego "
     "obserwującego liczymy jako jedną osobę) + unikalni widzowie wpisu na "
     "Facebooku (według Meta; gdy Meta tej liczby nie udostępnia, dodajemy 0) + "
     "odwiedzający stronę artykułu, którzy nie przyszli z linku w e-mailu, "
@@ -244,12 +247,13 @@ def unrolled_days(gmina, since: date) -> list[date]:
     return days
 
 
-def _raw_counts(gmina, since: date) -> dict[date, Counts]:
-    counts = {}
-    for day in unrolled_days(gmina, since):
-        day_result = day_counts(gmina.pk, day)
-        if day_result:
-            counts[day] = day_result
+def _raw_counts(gmina, since: date, known=None) -> dict[date, Counts]:
+    """Counts of the days since `since` not rolled up yet; `known`: such
+    counts already read (the dashboard's), not read again."""
+    known = known or {}
+    days = unrolled_days(gmina, since)
+    counts = {day: known[day] for day in days if day in known}
+    counts.update(counts_of_days(gmina.pk, [d for d in days if d not in known]))
     return counts
 
 
@@ -308,41 +312,98 @@ def _visits(gmina, page_ids: set[int], since: date, raw) -> dict[int, dict]:
     return result
 
 
-def _deliveries(gmina, page_ids) -> tuple[dict, dict, dict]:
+# What each follower channel delivered of each article, per recipient: the
+# article's own rows plus the daily e-mail digests that contained it (a
+# digest row names its articles in `payload["articles"]`, fixed to what the
+# e-mail really held when it was composed: `fans.messages.compose_digest`).
+# {digest_articles} reads that list per database; {pages} and {items} are
+# placeholders filled per call.
+_DELIVERED_SQL = """
+WITH reached AS (
+    SELECT page_id, channel, recipient, follower_id
+    FROM {table}
+    WHERE gmina_id = %s AND state = %s AND channel IN (%s, %s, %s)
+        AND page_id IN ({pages})
+    UNION ALL
+    SELECT CAST(a.value AS INTEGER), d.channel, d.recipient, d.follower_id
+    FROM {digest_articles}
+    WHERE d.gmina_id = %s AND d.state = %s AND d.channel = %s
+        AND d.item IN ({items})
+)
+SELECT page_id, channel, COUNT(DISTINCT recipient)
+    FROM reached WHERE page_id IN ({pages}) GROUP BY page_id, channel
+UNION ALL
+SELECT page_id, '', COUNT(DISTINCT CASE WHEN follower_id IS NULL THEN recipient
+                                        ELSE CAST(follower_id AS TEXT) END)
+    FROM reached WHERE page_id IN ({pages}) GROUP BY page_id
+"""
+_DIGEST_ARTICLES = {
+    "sqlite": "{table} d, json_each(d.payload, '$.articles') a",
+    "postgresql": (
+        "{table} d CROSS JOIN LATERAL "
+        "jsonb_array_elements_text(d.payload -> 'articles') AS a(value)"
+    ),
+}
+
+
+def _digest_items(gmina, pages) -> list[str]:
+    """The digests that may hold these articles: a digest takes the articles
+    first published in the `DIGEST_LOOKBACK_DAYS` before it is planned."""
+    items = set()
+    for page in pages:
+        first = local_day(page.first_published_at)
+        if first is None:
+            continue
+        for n in range(DIGEST_LOOKBACK_DAYS + 1):
+            items.add(digest_item(gmina, first + timedelta(days=n)))
+    return sorted(items)
+
+
+def _deliveries(gmina, pages) -> tuple[dict, dict, dict]:
     """Per article: {channel: distinct recipients sent}, the networks posted
-    on, and the distinct people reached on the follower channels."""
-    sent = Delivery.objects.filter(
-        gmina=gmina, page_id__in=page_ids, state=Delivery.State.SENT
-    )
+    on, and the distinct people reached on the follower channels (a push
+    subscription without a follower, or an erased follower's rows
+    "follower:12", once per recipient key). Two queries."""
+    page_ids = sorted({page.pk for page in pages})
     delivered: dict[int, dict[str, int]] = defaultdict(dict)
+    people: dict[int, int] = {}
+    items = _digest_items(gmina, pages) or [""]
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    sql = _DELIVERED_SQL.format(
+        table=table,
+        digest_articles=_DIGEST_ARTICLES[connection.vendor].format(table=table),
+        pages=", ".join(["%s"] * len(page_ids)),
+        items=", ".join(["%s"] * len(items)),
+    )
+    sent = Delivery.State.SENT
+    params = [
+        gmina.pk,
+        sent,
+        *FOLLOWER_CHANNELS,
+        *page_ids,
+        gmina.pk,
+        sent,
+        Channel.EMAIL,
+        *items,
+        *page_ids,
+        *page_ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for page_id, channel, n in cursor.fetchall():
+            if channel:
+                delivered[page_id][channel] = n
+            else:
+                people[page_id] = n
     posted: dict[int, set[str]] = defaultdict(set)
-    for page_id, channel, recipients in (
-        sent.filter(channel__in=(*FOLLOWER_CHANNELS, *NETWORKS))
-        .values("page_id", "channel")
-        .annotate(n=Count("recipient", distinct=True))
-        .values_list("page_id", "channel", "n")
-    ):
-        if channel in NETWORKS:
-            posted[page_id].add(channel)
-        else:
-            delivered[page_id][channel] = recipients
-    people = {
-        page_id: followers + unlinked
-        for page_id, followers, unlinked in (
-            sent.filter(channel__in=FOLLOWER_CHANNELS)
-            .values("page_id")
-            .annotate(
-                followers=Count("follower", distinct=True),
-                # A push subscription without a follower, or an erased
-                # follower's rows ("follower:12" on both channels): once
-                # per recipient key.
-                unlinked=Count(
-                    "recipient", distinct=True, filter=Q(follower__isnull=True)
-                ),
-            )
-            .values_list("page_id", "followers", "unlinked")
+    for page_id, channel in (
+        Delivery.objects.filter(
+            gmina=gmina, page_id__in=page_ids, channel__in=NETWORKS, state=sent
         )
-    }
+        .values_list("page_id", "channel")
+        .distinct()
+    ):
+        posted[page_id].add(channel)
     return delivered, posted, people
 
 
@@ -359,17 +420,20 @@ def _post_metrics(gmina, page_ids) -> tuple[dict, dict]:
     return facebook, mastodon
 
 
-def reach_of_articles(gmina, pages, raw=None) -> list[ArticleReach]:
-    """The reach of each of `pages` (the gmina's articles), in their order."""
+def reach_of_articles(gmina, pages, raw=None, known=None) -> list[ArticleReach]:
+    """The reach of each of `pages` (the gmina's articles), in their order.
+
+    `raw`: `_raw_counts` of their days; `known`: some of them, read already.
+    """
     pages = list(pages)
     if not pages:
         return []
     page_ids = {page.pk for page in pages}
     since = min(_first_day(page) for page in pages)
     if raw is None:
-        raw = _raw_counts(gmina, since)
+        raw = _raw_counts(gmina, since, known)
     visits = _visits(gmina, page_ids, since, raw)
-    delivered, posted, people = _deliveries(gmina, page_ids)
+    delivered, posted, people = _deliveries(gmina, pages)
     facebook, mastodon = _post_metrics(gmina, page_ids)
     result = []
     for page in pages:
@@ -404,10 +468,14 @@ def article_report(gmina, page) -> tuple[ArticleReach, list[DayViews]]:
     return reach, _daily_views(gmina, page, raw)
 
 
-def articles_reach(gmina, since: date, until: date) -> list[ArticleReach]:
-    """Reach of the articles dated since..until, oldest first, with `url`."""
+def articles_reach(gmina, since: date, until: date, known=None) -> list[ArticleReach]:
+    """Reach of the articles dated since..until, oldest first, with `url`.
+
+    `known`: counts of days not rolled up yet that the caller has read
+    already ({day: counts}, e.g. the dashboard's today), not read again.
+    """
     pages = list(published_between(gmina, since, until))
-    reaches = reach_of_articles(gmina, pages)
+    reaches = reach_of_articles(gmina, pages, known=known)
     # page.get_full_url() asks the cache for the site root paths once per
     # page; every article here is under the gmina's own root.
     root_path = gmina.site.root_page.url_path

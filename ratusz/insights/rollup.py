@@ -2,19 +2,24 @@
 
 Raw `ViewEvent` rows are kept `INSIGHTS_RAW_DAYS` (30) days, `DailyStat`
 rows `INSIGHTS_ROLLUP_MONTHS` (25) months. The worker rolls up every night
-(`tasks.py`); `manage.py insights_rollup` does it now. A day is rolled up
-once it is over; yesterday is always rolled up again, since a flush just
-after midnight may still add to it. Re-running changes nothing.
+(`tasks.py`); `manage.py insights_rollup` does it now, and with `--since`
+rolls up again every day since then whose raw events are still kept (e.g. to
+fill a dimension added later). A day is rolled up once it is over; yesterday
+is always rolled up again, since a flush just after midnight may still add
+to it. Re-running changes nothing.
+
+The database aggregates the raw events (`counts_of_days`, one query with
+GROUP BY): the roll-up, the dashboard's and the export's not-yet-rolled-up
+days (today) all read the same numbers without fetching the events.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ratusz.lib.dates import WARSAW
@@ -23,51 +28,139 @@ from .models import INTERNAL, DailySalt, DailyStat, MissedSearch, Source, ViewEv
 
 Counts = dict[tuple[str, str], tuple[int, int]]  # (dimension, key) -> (views, visitors)
 
+# Views and distinct visitors per dimension and day, as `counts_of_days`
+# explains; {table}, {hour} and {days} are filled in per database and call.
+_COUNTS_SQL = """
+WITH ev AS (
+    SELECT day, visitor, page_id, source, device, {hour} AS local_hour,
+        -- Views from another site (or typed in) so far that day, this one
+        -- included, and the source of the visitor's first such view.
+        SUM(CASE WHEN source = %s THEN 0 ELSE 1 END) OVER (
+            PARTITION BY day, visitor ORDER BY at, id ROWS UNBOUNDED PRECEDING
+        ) AS entries_so_far,
+        FIRST_VALUE(source) OVER (
+            PARTITION BY day, visitor
+            ORDER BY CASE WHEN source = %s THEN 1 ELSE 0 END, at, id
+        ) AS entry_source
+    FROM {table}
+    WHERE gmina_id = %s AND day IN ({days})
+),
+seen AS (
+    SELECT day, visitor, NULLIF(page_id, 0) AS page_id, device, local_hour,
+           CASE
+               WHEN source <> %s THEN source
+               WHEN entries_so_far > 0 THEN entry_source
+               ELSE %s
+           END AS source
+    FROM ev
+)
+SELECT day, 'site', '', COUNT(*), COUNT(DISTINCT visitor)
+    FROM seen GROUP BY day
+UNION ALL
+SELECT day, 'page', COALESCE(CAST(page_id AS TEXT), ''), COUNT(*),
+       COUNT(DISTINCT visitor)
+    FROM seen GROUP BY day, page_id
+UNION ALL
+SELECT day, 'source', source, COUNT(*), COUNT(DISTINCT visitor)
+    FROM seen GROUP BY day, source
+UNION ALL
+SELECT day, 'device', device, COUNT(*), COUNT(DISTINCT visitor)
+    FROM seen GROUP BY day, device
+UNION ALL
+SELECT day, 'hour', CAST(local_hour AS TEXT), COUNT(*), COUNT(DISTINCT visitor)
+    FROM seen GROUP BY day, local_hour
+UNION ALL
+SELECT day, 'page_source', CAST(page_id AS TEXT) || ':' || source, COUNT(*),
+       COUNT(DISTINCT visitor)
+    FROM seen WHERE page_id IS NOT NULL GROUP BY day, page_id, source
+"""
 
-def aggregate(events) -> Counts:
-    """Views and distinct visitors per dimension, from one gmina-day's events.
+# The hour of a stored time in UTC, per database.
+_UTC_HOUR = {
+    "sqlite": "CAST(strftime('%%H', at) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(HOUR FROM at AT TIME ZONE 'UTC') AS INTEGER)",
+}
 
-    `events`: (visitor, page_id, source, device, at) in the order they
-    happened. A view from the gmina's own site takes the source of the
-    visitor's first view that day (the way they came in), or "direct". The
-    hour is Warsaw's ("00".."23"), so the heatmap of when residents read
-    outlives the raw events and stays right across daylight-saving changes.
+
+def _warsaw_hour(days: list[date]) -> tuple[str, list]:
+    """SQL for the Warsaw hour (0..23) of `at` on these days, and its params.
+
+    The UTC hour plus Warsaw's offset then, which changes only at whole UTC
+    hours (daylight saving): one CASE branch per change within the days.
     """
-    entry: dict[str, str] = {}
-    views: dict[tuple[str, str], int] = defaultdict(int)
-    visitors: dict[tuple[str, str], set] = defaultdict(set)
-    for visitor, page_id, source, device, at in events:
-        if source == INTERNAL:
-            source = entry.get(visitor, Source.DIRECT)
-        else:
-            entry.setdefault(visitor, source)
-        keys = [
-            (DailyStat.SITE, ""),
-            (DailyStat.PAGE, str(page_id or "")),
-            (DailyStat.SOURCE, str(source)),
-            (DailyStat.DEVICE, str(device)),
-            (DailyStat.HOUR, f"{at.astimezone(WARSAW).hour:02d}"),
-        ]
-        if page_id:
-            keys.append((DailyStat.PAGE_SOURCE, f"{page_id}:{source}"))
-        for key in keys:
-            views[key] += 1
-            visitors[key].add(visitor)
-    return {key: (views[key], len(visitors[key])) for key in views}
+    start = datetime.combine(days[0], time.min, WARSAW).astimezone(UTC)
+    end = datetime.combine(days[-1] + timedelta(days=1), time.min, WARSAW)
+    end = end.astimezone(UTC)
+
+    def offset(moment: datetime) -> int:
+        return int(moment.astimezone(WARSAW).utcoffset().total_seconds()) // 3600
+
+    current = offset(start)
+    branches, params = [], []
+    moment = start + timedelta(hours=1)
+    while moment < end:
+        if offset(moment) != current:
+            branches.append(f"WHEN at < %s THEN {current}")
+            params.append(connection.ops.adapt_datetimefield_value(moment))
+            current = offset(moment)
+        moment += timedelta(hours=1)
+    utc_hour = _UTC_HOUR[connection.vendor]
+    if not branches:
+        return f"(({utc_hour} + {current}) %% 24)", params
+    shift = f"CASE {' '.join(branches)} ELSE {current} END"
+    return f"(({utc_hour} + {shift}) %% 24)", params
+
+
+def counts_of_days(gmina_id: int, days) -> dict[date, Counts]:
+    """{day: counts} of the gmina's raw events on `days` (days without any
+    are left out), aggregated by the database in one query.
+
+    Per day and dimension: views and distinct visitors. A view from the
+    gmina's own site takes the source of the visitor's first view that day
+    (the way they came in) if that came before it, else "direct". The hour
+    is Warsaw's ("00".."23"), so the heatmap of when residents read outlives
+    the raw events and stays right across daylight-saving changes.
+    """
+    days = sorted(set(days))
+    if not days:
+        return {}
+    hour, hour_params = _warsaw_hour(days)
+    sql = _COUNTS_SQL.format(
+        table=connection.ops.quote_name(ViewEvent._meta.db_table),
+        hour=hour,
+        days=", ".join(["%s"] * len(days)),
+    )
+    params = [
+        *hour_params,
+        INTERNAL,
+        INTERNAL,
+        gmina_id,
+        *(connection.ops.adapt_datefield_value(day) for day in days),
+        INTERNAL,
+        Source.DIRECT.value,
+    ]
+    result: dict[date, Counts] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for day, dimension, key, views, visitors in cursor.fetchall():
+            if isinstance(day, str):  # SQLite gives the text it stores
+                day = date.fromisoformat(day)
+            if dimension == DailyStat.HOUR:
+                key = f"{int(key):02d}"
+            result.setdefault(day, {})[(dimension, key)] = (views, visitors)
+    return result
 
 
 def day_counts(gmina_id: int, day: date) -> Counts:
-    events = (
-        ViewEvent.objects.filter(gmina_id=gmina_id, day=day)
-        .order_by("at", "pk")
-        .values_list("visitor", "page_id", "source", "device", "at")
-    )
-    return aggregate(events.iterator(chunk_size=5000))
+    return counts_of_days(gmina_id, [day]).get(day, {})
 
 
 def roll_up_day(gmina_id: int, day: date) -> int:
     """Replace the gmina's roll-up of `day` with one from its raw events."""
-    counts = day_counts(gmina_id, day)
+    return _replace(gmina_id, day, day_counts(gmina_id, day))
+
+
+def _replace(gmina_id: int, day: date, counts: Counts) -> int:
     with transaction.atomic():
         DailyStat.objects.filter(gmina_id=gmina_id, day=day).delete()
         DailyStat.objects.bulk_create(
@@ -84,21 +177,24 @@ def roll_up_day(gmina_id: int, day: date) -> int:
     return len(counts)
 
 
-def days_to_roll_up(today: date) -> list[tuple[int, date]]:
+def days_to_roll_up(today: date, since: date | None = None) -> list[tuple[int, date]]:
     """(gmina id, day) of finished days with raw events and no roll-up yet,
-    and yesterday's in any case."""
+    and yesterday's in any case; with `since`, every finished day from then
+    on that has raw events (rolled up again)."""
     pending = set(
-        ViewEvent.objects.filter(day__lt=today)
+        ViewEvent.objects.filter(day__lt=today, day__gte=since or date.min)
         .values_list("gmina_id", "day")
         .distinct()
     )
-    done = set(
-        DailyStat.objects.filter(
-            dimension=DailyStat.SITE, day__lt=today - timedelta(days=1)
+    done = set()
+    if since is None:
+        done = set(
+            DailyStat.objects.filter(
+                dimension=DailyStat.SITE, day__lt=today - timedelta(days=1)
+            )
+            .values_list("gmina_id", "day")
+            .distinct()
         )
-        .values_list("gmina_id", "day")
-        .distinct()
-    )
     return sorted(pending - done, key=lambda gd: (gd[1], gd[0]))
 
 
@@ -116,10 +212,14 @@ def apply_retention(today: date) -> dict[str, int]:
     }
 
 
-def roll_up(today: date | None = None) -> dict[str, int]:
-    """Roll up finished days, then drop what is past its retention."""
+def roll_up(today: date | None = None, since: date | None = None) -> dict[str, int]:
+    """Roll up finished days, then drop what is past its retention.
+
+    `since`: also roll up again every finished day from then on whose raw
+    events are still kept, replacing its roll-ups (`days_to_roll_up`).
+    """
     today = today or timezone.localdate()
-    days = days_to_roll_up(today)
+    days = days_to_roll_up(today, since)
     for gmina_id, day in days:
         roll_up_day(gmina_id, day)
     return {"days": len(days), **apply_retention(today)}

@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ratusz.fans.models import Follower, PushSubscription
+from ratusz.fans.digest import digest_item
+from ratusz.fans.messages import compose_digest
+from ratusz.fans.models import ChannelState, Follower, PushSubscription, Rhythm
 from ratusz.insights import dashboard, reach
 from ratusz.insights.export import ARTICLE_COLUMNS
 from ratusz.insights.models import INTERNAL, DailyStat, PostMetric, ViewEvent
@@ -526,3 +528,91 @@ class DashboardReachSectionTestCase(ReachFixtureMixin, BaseTestCase):
         self.assertContains(
             response, reverse("insights-article-reach", args=[self.article.pk])
         )
+
+
+class DigestReachTestCase(ReachFixtureMixin, BaseTestCase):
+    """The daily e-mail digest delivers an article only if it contained it.
+
+    On top of the fixture (e-mail 4, people 6, combined 351), digests of
+    today and tomorrow (the days a digest can hold article X):
+      f6: X and Y, sent → counted;  f7: Y only, sent → not for X;
+      f8: X, cancelled → not;  f1: X, sent, but f1 got X by e-mail already
+      → once;  "follower:98" (erased): X, sent → counted;
+      f9: planned with X and Z, Z unpublished before it went → X only;
+      another gmina's digest naming X's id → never.
+    X: e-mail 4 + f6 + 98 + f9 = 7; people 6 + 3 = 9; combined 9 + 340 + 5.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.build()
+        self.y = make_article(self.gmina, "Zebranie wiejskie")
+        self.z = make_article(self.gmina, "Sprostowanie")
+        x = self.article.pk
+        f = {n: self.digest_reader(n) for n in (6, 7, 8, 9)}
+        f[1] = Follower.objects.get(gmina=self.gmina, email="f1@example.org")
+        tomorrow = self.today + timedelta(days=1)
+        self.digest(f[6], [x, self.y.pk])
+        self.digest(f[7], [self.y.pk])
+        self.digest(f[8], [x], state=Delivery.State.CANCELLED)
+        # The fixture's rows name f1 "follower:1", as a digest of f1 would.
+        self.digest(f[1], [x], day=tomorrow, recipient="follower:1")
+        self.digest(None, [x], recipient="follower:98")
+        self.z.unpublish()
+        planned = self.digest(f[9], [x, self.z.pk], state=PENDING, day=tomorrow)
+        self.assertIsNotNone(compose_digest(planned))
+        Delivery.objects.filter(pk=planned.pk).update(state=SENT)
+        other = self.follower(7, self.other_gmina)
+        self.digest(other, [x], gmina=self.other_gmina)
+
+    def digest_reader(self, n):
+        follower = self.follower(n)
+        follower.email_state = ChannelState.ACTIVE
+        follower.email_rhythm = Rhythm.DAILY
+        follower.save()
+        return follower
+
+    def digest(self, follower, articles, state=SENT, day=None, **kw):
+        gmina = kw.pop("gmina", self.gmina)
+        return Delivery.objects.create(
+            gmina=gmina,
+            item=digest_item(gmina, day or self.today),
+            channel=Channel.EMAIL,
+            recipient=kw.pop("recipient", None) or f"follower:{follower.pk}",
+            follower=follower,
+            payload={"articles": articles},
+            state=state,
+        )
+
+    def test_the_digest_records_what_it_contained(self):
+        sent = Delivery.objects.get(
+            item__startswith="digest:", follower__email="f9@example.org"
+        )
+        self.assertEqual(sent.payload["articles"], [self.article.pk])
+
+    def test_an_article_counts_as_delivered_only_in_digests_that_held_it(self):
+        r = reach.article_reach(self.gmina, self.article)
+        self.assertEqual(r.email_delivered, 7)
+        self.assertEqual(r.followers_reached, 9)
+        self.assertEqual(r.combined_reach, 9 + 340 + 5)
+        y = reach.article_reach(self.gmina, self.y)
+        self.assertEqual((y.email_delivered, y.followers_reached), (2, 2))
+        z = reach.article_reach(self.gmina, self.z)
+        self.assertEqual((z.email_delivered, z.followers_reached), (0, 0))
+
+    def test_articles_csv(self):
+        out = Path(tempfile.mkdtemp(prefix="insights-digests-"))
+        self.addCleanup(shutil.rmtree, out, ignore_errors=True)
+        call_command(
+            "insights_export",
+            "--gmina=localhost",
+            f"--since={(self.today - timedelta(days=6)).isoformat()}",
+            f"--until={self.today.isoformat()}",
+            f"--out={out}",
+            stdout=io.StringIO(),
+        )
+        with open(out / "articles.csv", encoding="utf-8", newline="") as f:
+            rows = {row["title"]: row for row in csv.DictReader(f)}
+        self.assertEqual(rows["Festyn w Zawadzie"]["email_delivered"], "7")
+        self.assertEqual(rows["Festyn w Zawadzie"]["combined_reach"], "354")
+        self.assertEqual(rows["Zebranie wiejskie"]["email_delivered"], "2")

@@ -51,6 +51,13 @@ class MetricsTests(BaseTestCase):
         services.open_conversation(cls.other_gmina, body="Obca", now=at(24, 9))
         cls.period = (at(16, 0), at(30, 0))
 
+    def test_the_days_and_total_alone_are_the_same_rows(self):
+        stats = metrics.conversation_stats(self.gmina, *self.period)
+        daily = metrics.daily_stats(self.gmina, *self.period)
+        self.assertEqual(daily["total"], stats["total"])
+        self.assertEqual(daily["days"], stats["days"])
+        self.assertEqual(len(daily["days"]), 4)
+
     def test_totals_weeks_staff_hours_categories(self):
         stats = metrics.conversation_stats(self.gmina, *self.period)
         self.assertEqual(

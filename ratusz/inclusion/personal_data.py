@@ -14,12 +14,6 @@ from ratusz.lib.personal_data import register
 from .rodo import ERASED_AT_ONCE, KEPT_UNTIL_RETENTION_END
 
 _EXPORT = "in the household's own export (rodo.export_household)"
-_PROGRAMME = (
-    "e-Inclusion programme record of a beneficiary household (a statement's "
-    "note, a training attendance), kept until the end of durability plus "
-    "archiving (RODO art. 17(3)(b)); NOT YET in the household's export nor "
-    "cleared by its anonymisation (rodo.py predates it)"
-)
 _STAFF = "the login of the staff member who opened the register (accountability log)"
 _TRAINER = (
     "the trainer's name as the funding body's report needs it: a contractor or "
@@ -47,11 +41,6 @@ register(
             )
             for label, erasure in KEPT_UNTIL_RETENTION_END.items()
         },
-        "inclusion.Statement.note": _PROGRAMME,
-        # A household's attendance at a programme's training (who came, how
-        # long): the same programme record as the household itself.
-        "inclusion.Participant.attended": _PROGRAMME,
-        "inclusion.Participant.hours_attended": _PROGRAMME,
         "inclusion.Training.trainer": _TRAINER,
         "inclusion.AccessLog.login": _STAFF,
     }

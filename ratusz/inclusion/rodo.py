@@ -41,6 +41,8 @@ from .checks import Inspection
 from .equipment import EquipmentEvent, Protocol
 from .households import Household
 from .programmes import add_years
+from .statements import Statement
+from .trainings import Participant
 
 # Household fields the programme does not require: contact and staff notes.
 ERASED_AT_ONCE = {
@@ -58,6 +60,9 @@ KEPT_UNTIL_RETENTION_END = {
     "inclusion.Inspection.note": "cleared",
     "inclusion.Inspection.photo": "the photo deleted from private storage",
     "inclusion.Protocol.scan": "the signed scan deleted from private storage",
+    "inclusion.Statement.note": "cleared (the date and the way it came in are kept)",
+    "inclusion.Participant.attended": "kept: attendance of an anonymised household",
+    "inclusion.Participant.hours_attended": "kept: hours of an anonymised household",
 }
 
 
@@ -120,6 +125,7 @@ def anonymise(household: Household) -> bool:
         ]:
             storage.delete(name)
         inspections.update(note="", photo="", photo_type="")
+        Statement.objects.filter(household=household).update(note="")
         protocols.update(scan="", scan_type="")
         household.surname = f"Gospodarstwo #{household.pk}"
         household.first_name = ""
@@ -197,9 +203,10 @@ def _archive_name(folder: str, stem: str, stored: str) -> str:
 
 def export_household(household: Household) -> bytes:
     """A ZIP of everything the register holds about the household: dane.json
-    (every field of it, its equipment, protocols, checks and the equipment's
-    history with it), dane.pdf (the same, readable) and the signed scans and
-    check photos from private storage."""
+    (every field of it, its equipment, protocols, checks, the equipment's
+    history with it, its yearly statements and training attendance),
+    dane.pdf (the same, readable) and the signed scans and check photos from
+    private storage."""
     storage = private_files.storage()
     files: dict[str, str] = {}  # archive name → stored name
 
@@ -244,6 +251,17 @@ def export_household(household: Household) -> bytes:
             for i in inspections
         ],
         "historia_sprzetu": [_fields(e) for e in events],
+        "oswiadczenia": [
+            {
+                **_fields(st),
+                "okno": f"{st.campaign.window_start}–{st.campaign.window_end}",
+            }
+            for st in household.statements.select_related("campaign")
+        ],
+        "szkolenia": [
+            {**_fields(p), "szkolenie": str(p.training.title)}
+            for p in household.participations.select_related("training")
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -283,6 +301,12 @@ def _pdf(household: Household, data: dict) -> bytes:
         ("Protokoły przekazania", Protocol, data["protokoly"]),
         ("Kontrole trwałości", Inspection, data["kontrole"]),
         ("Historia sprzętu", EquipmentEvent, data["historia_sprzetu"]),
+        (
+            "Oświadczenia o posiadaniu i wykorzystaniu sprzętu",
+            Statement,
+            data["oswiadczenia"],
+        ),
+        ("Szkolenia", Participant, data["szkolenia"]),
     ]
     for title, model, rows in sections:
         doc.heading(title, level=2)

@@ -8,6 +8,7 @@ import json
 import tempfile
 import zipfile
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,12 +22,15 @@ from ratusz.inclusion import checks, reports, rodo, tasks
 from ratusz.inclusion.access_log import AccessLog
 from ratusz.inclusion.equipment import EquipmentEvent, Protocol
 from ratusz.inclusion.households import Household
+from ratusz.inclusion.statements import Statement, StatementCampaign
 from ratusz.inclusion.tests.factory import (
     hand_over,
     make_household,
     make_item,
     make_programme,
+    make_training,
 )
+from ratusz.inclusion.trainings import Participant
 from ratusz.lib import personal_data, private_files
 from ratusz.test import BaseTestCase, make_village
 
@@ -312,3 +316,51 @@ class RegistryTests(BaseTestCase):
         }
         self.assertTrue(personal)
         self.assertLessEqual(personal, decided)
+
+
+class StatementsAndTrainingsInTheRightsTests(BaseTestCase):
+    """The household's yearly statements and training attendance are in its
+    export; its anonymisation clears the statements' notes."""
+
+    def setUp(self):
+        make_household_with_history(self)
+        self.cora = make_member(self.gmina, "cora", Membership.Role.COORDINATOR)
+        self.client.force_login(self.cora)
+        campaign = StatementCampaign.objects.create(
+            gmina=self.gmina,
+            programme=self.programme,
+            year=2026,
+            window_start=date(2026, 11, 1),
+            window_end=date(2026, 11, 30),
+        )
+        self.statement = Statement.objects.create(
+            campaign=campaign,
+            household=self.household,
+            submitted_on=date(2026, 11, 5),
+            note="Złożyła córka, pani Żaneta jest w szpitalu.",
+        )
+        training = make_training(self.gmina, self.programme, title="Bankowość w sieci")
+        Participant.objects.create(
+            training=training, household=self.household, attended=True,
+            hours_attended=Decimal("3.5"),
+        )  # fmt: skip
+
+    def test_the_export_holds_them_and_anonymisation_clears_the_note(self):
+        data = json.loads(
+            zipfile.ZipFile(io.BytesIO(rodo.export_household(self.household))).read(
+                "dane.json"
+            )
+        )
+        [statement] = data["oswiadczenia"]
+        self.assertEqual(
+            statement["note"], "Złożyła córka, pani Żaneta jest w szpitalu."
+        )
+        self.assertEqual(statement["okno"], "2026-11-01–2026-11-30")
+        [participation] = data["szkolenia"]
+        self.assertEqual(participation["szkolenie"], "Bankowość w sieci")
+        self.assertEqual(participation["hours_attended"], "3.5")
+
+        self.assertTrue(rodo.anonymise(self.household))
+        self.statement.refresh_from_db()
+        self.assertEqual(self.statement.note, "")
+        self.assertEqual(self.statement.submitted_on, date(2026, 11, 5))

@@ -173,6 +173,8 @@ MIDDLEWARE = [
     # The second factor of staff (ratusz/gminas/mfa.py).
     "django_otp.middleware.OTPMiddleware",
     "ratusz.gminas.mfa.SecondFactorMiddleware",
+    # Moves a staff session's end at most once a minute (ratusz/gminas/sessions.py).
+    "ratusz.gminas.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ratusz.website.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -450,11 +452,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 STAFF_MFA_REQUIRED = envbool("STAFF_MFA_REQUIRED", "0" if TESTING else "1")
 OTP_TOTP_ISSUER = "Ratusz"
 
-# Staff sessions end after SESSION_IDLE_MINUTES without a request (each
-# request moves the end; residents have no session, so nothing is written for
-# them). A password change ends the other sessions (Django's session hash).
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (a request
+# moves the end, written at most once a minute: ratusz/gminas/sessions.py).
+# A password change ends the other sessions (Django's session hash).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
-SESSION_SAVE_EVERY_REQUEST = True
 # Password reset links are valid for one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True

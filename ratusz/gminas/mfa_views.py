@@ -66,7 +66,7 @@ def setup(request):
         "gminas/mfa/setup.html",
         {
             "form": form,
-            "qr_svg": qr.svg_inline(scale=5, title="Kod QR do aplikacji"),
+            "qr_png": qr.png_data_uri(scale=5),
             "secret": _grouped(device),
             "next": _next(request),
         },

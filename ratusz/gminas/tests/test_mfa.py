@@ -42,7 +42,7 @@ class SecondFactorTests(BaseTestCase):
             self.assertEqual(response.status_code, 302, url)
             self.assertEqual(urlparse(response["Location"]).path, SETUP)
         page = self.client.get(SETUP)
-        self.assertContains(page, "<svg")  # the QR code
+        self.assertContains(page, 'src="data:image/png;base64,')  # the QR code
         self.assertContains(page, 'autocomplete="one-time-code"')
         device = TOTPDevice.objects.get(user=self.alice)
         self.assertFalse(device.confirmed)

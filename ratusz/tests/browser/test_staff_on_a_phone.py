@@ -50,6 +50,12 @@ EXCLUDED = {
     "admin/reports/page-types-usage/": "Wagtail's report, for superusers only",
     "admin/reports/page-types-usage/results/": "fragment of Wagtail's report",
     "wagtailadmin_password_reset": "Wagtail's public password-reset form",
+    **dict.fromkeys(
+        ["mfa-setup", "mfa-verify", "mfa-manage"],
+        "NOT WALKED YET: the second-factor screens need their own state (no "
+        "device, a device, a verified session), and chromium shows their content "
+        "twice (one document served; see issue 15's note) — to be fixed and walked",
+    ),
     "messenger-inbox-events": "Server-Sent Events stream of the inbox, not a page",
     "messenger-conversation-events": "Server-Sent Events stream, not a page",
     "messenger-availability": "POST-only switch; redirects back to the inbox",

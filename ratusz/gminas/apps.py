@@ -11,6 +11,7 @@ class GminasConfig(AppConfig):
 
         from ratusz import checks  # noqa: F401  (registers the deploy checks)
 
+        from . import sessions  # noqa: F401  (marks a sign-in as activity)
         from .models import Category, Gmina, Village
         from .permissions import GminaScopedPermissionPolicy
 

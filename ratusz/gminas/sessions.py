@@ -8,7 +8,17 @@ the session row. Residents have no session, so nothing is written for them.
 
 import time
 
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
 REFRESH_SECONDS = 60
+
+
+@receiver(user_logged_in, dispatch_uid="ratusz-session-active-at-login")
+def _active_at_login(sender, request, user, **kwargs):
+    # Signing in is activity: the next minute's requests write nothing.
+    if request is not None and hasattr(request, "session"):
+        request.session["_active"] = int(time.time())
 
 
 class IdleSessionMiddleware:

@@ -18,17 +18,9 @@ from . import mfa
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Kod",
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autofocus": True,
-            }  # fmt: skip
-        ),
-    )
+    # The input itself is written in gminas/mfa/_field.html (one-time-code,
+    # numeric keyboard, the error tied to it).
+    code = forms.CharField(label="Kod", max_length=20)
 
 
 def _next(request) -> str:
